@@ -1,0 +1,25 @@
+namespace NormFree.Torch;
+
+/// <summary>A seeded CPU random-number generator, passed to random ops so an experiment's draws do not
+/// depend on anything else that consumed the global generator.</summary>
+public sealed class Generator : IDisposable
+{
+    IntPtr handle;
+
+    public Generator(ulong seed)
+    {
+        Native.EnsureLoaded();
+        handle = TorchException.Check(Native.nf_generator_new(seed));
+    }
+
+    internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(Generator));
+
+    public void Dispose()
+    {
+        var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
+        if (h != IntPtr.Zero) Native.nf_generator_free(h);
+        GC.SuppressFinalize(this);
+    }
+
+    ~Generator() => Dispose();
+}
