@@ -1,7 +1,7 @@
 namespace NormFree.Torch;
 
 // Tensor methods with PyTorch's names, each a boxed call of the ATen operator of the same name.
-public sealed partial class Tensor
+public partial class Tensor
 {
     // ---- arithmetic ----------------------------------------------------------------------------------------
     public Tensor add(Tensor other, double alpha = 1) => Ops.add.Call(this, other, alpha);

@@ -4,7 +4,7 @@ namespace NormFree.Torch;
 
 /// <summary>A handle to a libtorch tensor. Dispose it (or create it inside a <see cref="DisposeScope"/>) to free
 /// the native memory deterministically; the finalizer is only a backstop.</summary>
-public sealed partial class Tensor : IDisposable
+public partial class Tensor : IDisposable
 {
     static long live;
     IntPtr handle;
