@@ -10,6 +10,9 @@ public sealed class Sequential : Module
 {
     readonly List<Module> layers = [];
 
+    /// <summary>An empty Sequential; add modules with <see cref="append(Module)"/>.</summary>
+    public Sequential() { }
+
     public Sequential(params Module[] modules)
     {
         foreach (var m in modules) append(m);
