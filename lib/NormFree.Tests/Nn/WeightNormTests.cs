@@ -1,0 +1,105 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Tests.Nn;
+
+public class WeightNormTests
+{
+    [Fact]
+    public void NormalizedModeStartsEqualToThePlainLayer()
+    {
+        using var conv = new Conv2d(3, 5, 3, padding: 1);
+        using var plainWeight = conv.weight.clone();
+        using var wn = new WeightNorm(conv);
+        using var w = wn.weight();
+        Assert.True(w.allclose(plainWeight, 1e-5, 1e-6));
+        Assert.Equal(["weight_g", "layer.weight", "layer.bias"], wn.named_parameters().Select(e => e.name));
+        Assert.Equal(new long[] { 5 }, wn.weight_g.shape);
+    }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    public void NormalizedWeightHasNormGPerUnitWhateverV(ulong seed)
+    {
+        using var gen = new Generator(seed);
+        using var wn = new WeightNorm(new Conv2d(4, 6, 3, bias: false), WeightNormMode.Normalized, initial_gain: 1.7);
+        using (torch.no_grad())
+        {
+            using var v = torch.randn([6, 4, 3, 3], generator: gen);
+            using var v5 = v * 5;
+            wn.weight_v.copy_(v5);
+        }
+        using var w = wn.weight();
+        using var norms = w.norm(2, [1L, 2, 3]);
+        Assert.All(norms.data<float>(), n => Assert.Equal(1.7, n, 4));
+    }
+
+    [Fact]
+    public void ExponentialModeScalesVByEToTheG()
+    {
+        using var lin = new Linear(4, 3);
+        using var v = lin.weight.clone();
+        using var wn = new WeightNorm(lin, WeightNormMode.Exponential, initial_gain: 0.8);
+        Assert.All(wn.weight_g.data<float>(), g => Assert.Equal(Math.Log(0.8), g, 6));
+        using var w = wn.weight();
+        using var expected = v * 0.8;
+        Assert.True(w.allclose(expected, 1e-5, 1e-7));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new WeightNorm(new Linear(2, 2), WeightNormMode.Exponential, 0));
+    }
+
+    [Theory]
+    [InlineData(WeightNormMode.Normalized)]
+    [InlineData(WeightNormMode.Exponential)]
+    public void GradientsMatchFiniteDifferences(WeightNormMode mode)
+    {
+        using var wn = new WeightNorm(new Linear(3, 2), mode, initial_gain: 1.3);
+        wn.to(DType.Float64);
+        using var x = torch.randn([4, 3], DType.Float64, generator: new Generator(7));
+        Tensor Loss()
+        {
+            using var y = wn.call(x);
+            using var y2 = y * y;
+            return y2.sum();
+        }
+        using (var loss = Loss()) loss.backward();
+        foreach (var p in new Tensor[] { wn.weight_g, wn.weight_v })
+        {
+            using var grad = p.grad!;
+            var analytic = grad.data<double>();
+            var flat = p.view(-1);
+            const double h = 1e-6;
+            for (var i = 0; i < analytic.Length; i++)
+            {
+                double At(double delta)
+                {
+                    using (torch.no_grad())
+                    using (var e = flat[i]) e.add_(delta);
+                    using var l = Loss();
+                    return l.item();
+                }
+                var plus = At(h);
+                var minus = At(-2 * h);
+                At(h);
+                Assert.Equal((plus - minus) / (2 * h), analytic[i], 5);
+            }
+            flat.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(WeightNormMode.Normalized)]
+    [InlineData(WeightNormMode.Exponential)]
+    public void FoldGivesAPlainLayerWithTheSameOutput(WeightNormMode mode)
+    {
+        using var wn = new WeightNorm(new Conv2d(2, 4, 3, stride: 2, padding: 1), mode, initial_gain: 0.8);
+        using var x = torch.randn([3, 2, 9, 9]);
+        using var y = wn.call(x);
+        using var plain = wn.fold();
+        Assert.IsType<Conv2d>(plain);
+        Assert.Equal(["weight", "bias"], plain.named_parameters().Select(e => e.name));
+        using var z = plain.call(x);
+        Assert.True(y.allclose(z, 1e-5, 1e-6));
+    }
+}

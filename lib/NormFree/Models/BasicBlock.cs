@@ -1,0 +1,37 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Models;
+
+/// <summary>Post-activation basic block, He et al. (2016a), Fig. 2 and §4.2:
+/// F(x) = norm2(conv2(act1(norm1(conv1(x))))), y = act2(F(x) + shortcut(x)); conv1 carries the stride.
+/// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para></summary>
+public sealed class BasicBlock : ResidualBlock
+{
+    public Module conv1 { get; }
+    public Module norm1 { get; }
+    public Module act1 { get; }
+    public Module conv2 { get; }
+    public Module norm2 { get; }
+    public Module shortcut { get; }
+    public Module act2 { get; }
+
+    public BasicBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
+    {
+        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
+        norm1 = register_module("norm1", ctx.norm(ctx.Planes));
+        act1 = register_module("act1", ctx.act());
+        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
+        norm2 = register_module("norm2", ctx.norm(ctx.Planes));
+        shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride));
+        act2 = register_module("act2", ctx.act());
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var branch = chain(x, conv1, norm1, act1, conv2, norm2); // (B, planes, H/s, W/s)
+        using var skip = shortcut.call(x);
+        using var sum = skip + branch_output(branch);
+        return act2.call(sum);
+    }
+}

@@ -1,0 +1,42 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Models;
+
+/// <summary>Pre-activation wide block, Zagoruyko &amp; Komodakis (2016), Fig. 1(d) (after He et al. 2016b):
+/// u = act1(norm1(x)); F = conv2(dropout(act2(norm2(conv1(u))))); y = shortcut + F, where the shortcut is x when
+/// the shape is kept and a projection of u otherwise (as in the WRN reference code). No activation after the sum.
+/// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para></summary>
+public sealed class PreActBlock : ResidualBlock
+{
+    public Module norm1 { get; }
+    public Module act1 { get; }
+    public Module conv1 { get; }
+    public Module norm2 { get; }
+    public Module act2 { get; }
+    public Dropout dropout { get; }
+    public Module conv2 { get; }
+    /// <summary>Null when the block keeps its shape (identity shortcut on x).</summary>
+    public Module? shortcut { get; }
+
+    public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
+    {
+        norm1 = register_module("norm1", ctx.norm(ctx.InChannels));
+        act1 = register_module("act1", ctx.act());
+        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
+        norm2 = register_module("norm2", ctx.norm(ctx.Planes));
+        act2 = register_module("act2", ctx.act());
+        dropout = register_module("dropout", new Dropout(ctx.Config.Dropout));
+        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
+        if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
+            shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false));
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var u = chain(x, norm1, act1); // (B, C_in, H, W)
+        using var branch = chain(u, conv1, norm2, act2, dropout, conv2); // (B, planes, H/s, W/s)
+        using var skip = shortcut is null ? x.alias() : shortcut.call(u);
+        return skip + branch_output(branch);
+    }
+}

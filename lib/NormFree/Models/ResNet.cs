@@ -1,0 +1,95 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Models;
+
+/// <summary>A ResNet assembled from a <see cref="ResNetConfig"/> and <see cref="ResNetParts"/>:
+/// stem → stage1 … stageK (each a <see cref="Sequential"/> of residual blocks, stride 2 at the start of every stage
+/// but the first) → head. <see cref="Build"/> is the one builder every method plugs into.
+/// <para>Shapes: (B, InChannels, H, W) → (B, NumClasses).</para></summary>
+public sealed class ResNet : Module
+{
+    public ResNetConfig config { get; }
+    public Module stem { get; }
+    public IReadOnlyList<Sequential> stages { get; }
+    public Module head { get; }
+    /// <summary>Every residual block in forward order.</summary>
+    public IReadOnlyList<ResidualBlock> blocks { get; }
+    /// <summary>Channels entering the head.</summary>
+    public long feature_channels { get; }
+
+    ResNet(ResNetConfig config, ResNetParts parts)
+    {
+        if (config.BlocksPerStage.Length != config.Widths.Length || config.BlocksPerStage.Length == 0)
+            throw new ArgumentException($"{config.Name}: BlocksPerStage ({config.BlocksPerStage.Length}) and Widths ({config.Widths.Length}) must name the same, non-zero number of stages");
+        this.config = config;
+        stem = register_module("stem", (parts.Stem ?? DefaultStem)(config, parts));
+        var makeBlock = parts.Block ?? DefaultBlock(config.Block);
+        var channels = config.StemWidth;
+        var stageList = new List<Sequential>();
+        var blockList = new List<ResidualBlock>();
+        for (var k = 0; k < config.BlocksPerStage.Length; k++)
+        {
+            var stage = new Sequential();
+            for (var b = 0; b < config.BlocksPerStage[k]; b++)
+            {
+                var stride = k > 0 && b == 0 ? 2 : 1; // He et al. (2016a), §4.2: subsample by stride-2 convs at stage starts
+                var block = makeBlock(new BlockContext(config, parts, channels, config.Widths[k], stride, k, b, config.BlocksPerStage[k], config.TotalBlocks));
+                if (block.in_channels != channels)
+                    throw new InvalidOperationException($"block {k}.{b} was made for {block.in_channels} input channels, the net has {channels}");
+                stage.append(block);
+                blockList.Add(block);
+                channels = block.out_channels; // a block may change the width (e.g. Farkas blocks add a channel)
+            }
+            stageList.Add(register_module($"stage{k + 1}", stage));
+        }
+        stages = stageList;
+        blocks = blockList;
+        feature_channels = channels;
+        head = register_module("head", (parts.Head ?? DefaultHead)(config, parts, channels));
+        parts.Init?.Invoke(this);
+    }
+
+    /// <summary>Builds the net described by <paramref name="config"/> from <paramref name="parts"/> (defaults: the
+    /// reference pieces).</summary>
+    public static ResNet Build(ResNetConfig config, ResNetParts? parts = null) => new(config, parts ?? new ResNetParts());
+
+    static bool PreActivation(ResNetConfig c) => c.Block == BlockKind.PreActivation;
+
+    static Func<BlockContext, ResidualBlock> DefaultBlock(BlockKind kind) => kind switch
+    {
+        BlockKind.Basic => ctx => new BasicBlock(ctx),
+        BlockKind.Bottleneck => ctx => new Bottleneck(ctx),
+        BlockKind.PreActivation => ctx => new PreActBlock(ctx),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
+    };
+
+    static Module DefaultStem(ResNetConfig c, ResNetParts p)
+    {
+        var conv = p.conv(c, c.InChannels, c.StemWidth, 3);
+        // A pre-activation net normalises at the start of each block instead (He et al. 2016b, §3.2).
+        return PreActivation(c) ? conv : new Sequential(("conv", conv), ("norm", p.norm(c, c.StemWidth)), ("act", p.act()));
+    }
+
+    static Module DefaultHead(ResNetConfig c, ResNetParts p, long channels)
+    {
+        var head = new Sequential();
+        if (PreActivation(c)) head.append("norm", p.norm(c, channels)).append("act", p.act());
+        return head.append("pool", new AdaptiveAvgPool2d(1)).append("flatten", new Flatten()).append("fc", new Linear(channels, c.NumClasses));
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        Shapes.Expect(input, 4, config.Name, $"(B, {config.InChannels}, H, W)", config.InChannels);
+        var x = stem.call(input); // (B, StemWidth, H, W)
+        foreach (var stage in stages)
+        {
+            var y = stage.call(x); // (B, C_k, H/2^k, W/2^k)
+            x.Dispose();
+            x = y;
+        }
+        using (x) return head.call(x); // (B, NumClasses)
+    }
+
+    protected override string extra_repr() => config.Name;
+}

@@ -1,0 +1,57 @@
+using NormFree.Nn;
+
+namespace NormFree.Models;
+
+/// <summary>A conv the builder asks for: in → out channels, k×k kernel, stride, padding, bias.</summary>
+public sealed record ConvSpec(long InChannels, long OutChannels, long KernelSize, long Stride, long Padding, bool Bias);
+
+/// <summary>The interchangeable pieces of a <see cref="ResNet"/>. A method is a set of choices here (e.g. a
+/// weight-normalised conv, no normalization, a FixUp block, an init), not a copy of the network. Every piece has
+/// the plain default of the reference nets; each factory is called once per module it makes.</summary>
+public sealed record ResNetParts
+{
+    /// <summary>Makes every conv of the net (stem, blocks, projections). Default: <see cref="Conv2d"/>.</summary>
+    public Func<ConvSpec, Module> Conv { get; init; } =
+        s => new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias);
+
+    /// <summary>The normalization after a conv, given its channel count, used when the config has
+    /// <c>Normalization</c>; without it every normalization slot is an <see cref="Identity"/>. Default: BatchNorm2d.</summary>
+    public Func<long, Module> Norm { get; init; } = c => new BatchNorm2d(c);
+
+    /// <summary>Default: <see cref="ReLU"/>.</summary>
+    public Func<Module> Activation { get; init; } = () => new ReLU();
+
+    /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
+    public Func<BlockContext, ResidualBlock>? Block { get; init; }
+
+    /// <summary>Makes the stem (image → StemWidth channels); null: conv3×3 → norm → act (post-activation nets) or
+    /// conv3×3 alone (pre-activation nets).</summary>
+    public Func<ResNetConfig, ResNetParts, Module>? Stem { get; init; }
+
+    /// <summary>Makes the head from the last block's channel count; null: global average pool → Flatten → Linear,
+    /// preceded by norm → act in pre-activation nets (Zagoruyko &amp; Komodakis 2016).</summary>
+    public Func<ResNetConfig, ResNetParts, long, Module>? Head { get; init; }
+
+    /// <summary>Runs on the finished model (e.g. <see cref="ResNetInit.He"/>); null keeps each layer's own init.</summary>
+    public Action<ResNet>? Init { get; init; }
+
+    // ---- helpers the blocks, stems and heads build with ------------------------------------------------------
+
+    /// <summary>A k×k conv with "same" padding k/2 and the config's bias setting.</summary>
+    public Module conv(ResNetConfig config, long inChannels, long outChannels, long kernelSize, long stride = 1) =>
+        Conv(new ConvSpec(inChannels, outChannels, kernelSize, stride, kernelSize / 2, config.ConvBias));
+
+    public Module norm(ResNetConfig config, long channels) => config.Normalization ? Norm(channels) : new Identity();
+
+    public Module act() => Activation();
+
+    /// <summary>Identity when nothing changes; otherwise the config's option A (zero-pad) or option B (1×1 conv,
+    /// with a norm after it when <paramref name="withNorm"/>).</summary>
+    public Module shortcut(ResNetConfig config, long inChannels, long outChannels, long stride, bool withNorm = true)
+    {
+        if (inChannels == outChannels && stride == 1) return new Identity();
+        if (config.Shortcut == ShortcutKind.ZeroPad) return new ZeroPadShortcut(inChannels, outChannels, stride);
+        var projection = conv(config, inChannels, outChannels, 1, stride);
+        return withNorm ? new Sequential(("conv", projection), ("norm", norm(config, outChannels))) : projection;
+    }
+}

@@ -1,0 +1,59 @@
+using NormFree.Torch;
+
+namespace NormFree.Models;
+
+/// <summary>Signal statistics at one residual block's output (Brock et al. 2021, "Signal Propagation Plots", §4):
+/// the average over channels of the squared channel mean, of the channel variance, and of the residual branch's
+/// channel variance (statistics per channel over (B, H, W), biased variance).</summary>
+public sealed record BlockSignal(string Name, int Stage, int Index, double ChannelMeanSquared, double ChannelVariance, double BranchVariance);
+
+/// <summary>Collects <see cref="BlockSignal"/> for every <see cref="ResidualBlock"/> of a model on one batch.</summary>
+public static class SignalStatistics
+{
+    /// <summary>Runs <paramref name="model"/> on <paramref name="input"/> without gradients (in the model's current
+    /// train/eval mode) and measures every residual block. Blocks are listed in forward order.</summary>
+    public static IReadOnlyList<BlockSignal> collect(ResNet model, Tensor input)
+    {
+        var names = model.named_modules().Where(e => e.module is ResidualBlock).ToDictionary(e => (ResidualBlock)e.module, e => e.name);
+        var position = new Dictionary<ResidualBlock, (int stage, int index)>();
+        for (var k = 0; k < model.stages.Count; k++)
+            for (var b = 0; b < model.stages[k].Count; b++)
+                if (model.stages[k][b] is ResidualBlock rb) position[rb] = (k, b);
+        var branchVariance = new Dictionary<ResidualBlock, double>();
+        var results = new List<BlockSignal>();
+        var hooks = new List<IDisposable>();
+        foreach (var block in names.Keys)
+        {
+            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = Measure(branch).variance));
+            hooks.Add(block.register_forward_hook((m, _, output) =>
+            {
+                var b = (ResidualBlock)m;
+                var (meanSq, variance) = Measure(output);
+                var (stage, index) = position.GetValueOrDefault(b, (-1, -1));
+                results.Add(new BlockSignal(names[b], stage, index, meanSq, variance, branchVariance.GetValueOrDefault(b, double.NaN)));
+            }));
+        }
+        try
+        {
+            using var _ = torch.no_grad();
+            using var output = model.call(input);
+        }
+        finally
+        {
+            foreach (var h in hooks) h.Dispose();
+        }
+        return results;
+    }
+
+    /// <summary>(mean over channels of (channel mean)², mean over channels of channel variance) of (B, C, H, W).</summary>
+    static (double meanSquared, double variance) Measure(Tensor x)
+    {
+        long[] dims = [0, 2, 3];
+        using var mean = x.mean(dims); // (C)
+        using var meanSq = mean * mean;
+        using var avgMeanSq = meanSq.mean();
+        using var variance = x.var(dims, unbiased: false); // (C)
+        using var avgVariance = variance.mean();
+        return (avgMeanSq.item(), avgVariance.item());
+    }
+}

@@ -1,0 +1,122 @@
+using NormFree.Torch;
+
+namespace NormFree.Nn;
+
+/// <summary>How <see cref="WeightNorm"/> builds the effective weight from the direction V and the per-unit gain g.</summary>
+public enum WeightNormMode
+{
+    /// <summary>W = g ⊙ V / ‖V‖, norm over each output unit's fan-in (Salimans &amp; Kingma 2016, eq. 2).</summary>
+    Normalized,
+
+    /// <summary>W = e^g ⊙ V, no normalisation (Ruff et al. 2019, Mean Shift Rejection §3).</summary>
+    Exponential,
+}
+
+/// <summary>Weight reparameterisation of a <see cref="Linear"/> or <see cref="Conv2d"/>, one gain per output unit
+/// (per filter for a conv):
+/// <list type="bullet">
+/// <item><see cref="WeightNormMode.Normalized"/>: W_o = g_o · V_o / ‖V_o‖₂, the norm over the unit's fan-in
+/// (C_in·k·k for a conv) — Salimans &amp; Kingma (2016), eq. 2; Arpit et al. (2019).</item>
+/// <item><see cref="WeightNormMode.Exponential"/>: W_o = e^{g_o} · V_o — Ruff et al. (2019), §3, where e^g starts at
+/// 0.8; the magnitude of V is then kept near 1 by LUMA, not by this layer.</item>
+/// </list>
+/// The direction V is the wrapped layer's own <c>weight</c> (parameter "layer.weight", also <see cref="weight_v"/>),
+/// so the layer's geometry, bias and init stay where they are; g is "weight_g", shape (C_out).
+/// <para>Shapes: those of the wrapped layer.</para>
+/// <para>Init: V and b as the wrapped layer; g as <c>initial_gain</c> (see the constructor).</para>
+/// <para>NOTE: PyTorch stores weight_g as (C_out, 1, 1, 1); here it is (C_out), one entry per unit.</para></summary>
+public sealed class WeightNorm : Module
+{
+    public WeightedLayer layer { get; }
+    public WeightNormMode mode { get; }
+
+    /// <summary>Per-unit gain g (C_out).</summary>
+    public Parameter weight_g { get; }
+
+    /// <summary>The direction V: the wrapped layer's weight.</summary>
+    public Parameter weight_v => layer.weight;
+
+    readonly double? initialGain;
+
+    /// <param name="layer">The layer to reparameterise; this module takes ownership of it.</param>
+    /// <param name="initial_gain">The per-unit multiplier at init. Normalized: g = initial_gain, or g = ‖V_o‖ when
+    /// null so that W = V at init (PyTorch's weight_norm). Exponential: g = ln(initial_gain), e^g = 1 when null.</param>
+    public WeightNorm(WeightedLayer layer, WeightNormMode mode = WeightNormMode.Normalized, double? initial_gain = null)
+    {
+        if (mode == WeightNormMode.Exponential && initial_gain is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(initial_gain), initial_gain, "the exponential mode needs a positive initial gain e^g");
+        this.mode = mode;
+        initialGain = initial_gain;
+        using var g = torch.empty([layer.out_units], layer.weight.dtype, layer.weight.device);
+        weight_g = register_parameter("weight_g", new Parameter(g))!;
+        this.layer = register_module("layer", layer);
+        reset_gain();
+    }
+
+    /// <summary>Re-initialises V and b (the layer's own init), then g.</summary>
+    public void reset_parameters()
+    {
+        layer.reset_parameters();
+        reset_gain();
+    }
+
+    /// <summary>Sets g from <c>initial_gain</c> (and the current V in the Normalized mode with no initial gain).</summary>
+    public void reset_gain()
+    {
+        using var _ = torch.no_grad();
+        if (mode == WeightNormMode.Normalized && initialGain is null)
+        {
+            using var norms = unit_norms(); // (C_out)
+            weight_g.copy_(norms);
+        }
+        else
+            weight_g.fill_(mode == WeightNormMode.Normalized ? initialGain!.Value : Math.Log(initialGain ?? 1.0));
+    }
+
+    /// <summary>‖V_o‖₂ over each output unit's fan-in: (C_out).</summary>
+    public Tensor unit_norms()
+    {
+        var dims = Enumerable.Range(1, weight_v.dim() - 1).Select(d => (long)d).ToArray();
+        return weight_v.norm(2, dims);
+    }
+
+    /// <summary>The effective weight W (same shape as V), differentiable in g and V.</summary>
+    public Tensor weight()
+    {
+        var v = weight_v;
+        var unitShape = new long[v.dim()];
+        Array.Fill(unitShape, 1L);
+        unitShape[0] = v.size(0); // (C_out, 1, ..., 1): broadcasts over each unit's fan-in
+        if (mode == WeightNormMode.Exponential)
+        {
+            using var scale = weight_g.exp();
+            using var scaleU = scale.view(unitShape);
+            return v * scaleU; // W = e^g · V
+        }
+        using var norms = unit_norms();
+        using var factor = weight_g / norms;
+        using var factorU = factor.view(unitShape);
+        return v * factorU; // W = g · V / ‖V‖
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var w = weight();
+        return layer.forward_with(input, w);
+    }
+
+    /// <summary>A plain layer computing the same function with W folded in (for inference): same geometry,
+    /// weight = W, bias copied.</summary>
+    public WeightedLayer fold()
+    {
+        var plain = layer.create_like();
+        using var _ = torch.no_grad();
+        using var w = weight();
+        plain.to(w.device, w.dtype);
+        plain.weight.copy_(w);
+        if (layer.bias is not null) plain.bias!.copy_(layer.bias);
+        return plain;
+    }
+
+    protected override string extra_repr() => $"mode={mode}";
+}
