@@ -21,6 +21,12 @@ public sealed record ResNetParts
     /// <summary>Default: <see cref="ReLU"/>.</summary>
     public Func<Module> Activation { get; init; } = () => new ReLU();
 
+    /// <summary>A module applied to the input of every residual unit, given the unit's input channels, so that both
+    /// the residual branch and the shortcut see its output (e.g. the multiplicative noise of Ruff et al. 2019, §4.4);
+    /// null: none. The built-in blocks apply it; a custom block applies it by calling
+    /// <see cref="ResidualBlock.unit_input"/>.</summary>
+    public Func<long, Module>? BlockInput { get; init; }
+
     /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
     public Func<BlockContext, ResidualBlock>? Block { get; init; }
 
@@ -44,6 +50,8 @@ public sealed record ResNetParts
     public Module norm(ResNetConfig config, long channels) => config.Normalization ? Norm(channels) : new Identity();
 
     public Module act() => Activation();
+
+    public Module? block_input(long channels) => BlockInput?.Invoke(channels);
 
     /// <summary>Identity when nothing changes; otherwise the config's option A (zero-pad) or option B (1×1 conv,
     /// with a norm after it when <paramref name="withNorm"/>).</summary>

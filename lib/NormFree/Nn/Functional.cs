@@ -59,4 +59,7 @@ public static class F
         Ops.cross_entropy.Call(logits, target, Arg.None, 1L, -100L, label_smoothing);
 
     public static Tensor mse_loss(Tensor input, Tensor target) => Ops.mse_loss.Call(input, target, 1L);
+
+    /// <summary>Mean negative log-likelihood of log-probabilities (B, K) at class indices (B) (int64).</summary>
+    public static Tensor nll_loss(Tensor log_probs, Tensor target) => Ops.nll_loss.Call(log_probs, target, Arg.None, 1L, -100L);
 }

@@ -133,8 +133,13 @@ public partial class Tensor
 
     /// <summary>x[i] along the first dimension.</summary>
     public Tensor this[long i] => select(0, i);
+    /// <summary>x[a..b] (also x[^k..], x[..]): a view of rows a ≤ i &lt; b along the first dimension, as Python's x[a:b].</summary>
+    public Tensor this[Range rows] => slice(0, Bound(rows.Start), Bound(rows.End));
     /// <summary>x[i, j, ...]: one index per leading dimension.</summary>
     public Tensor this[long i, long j] { get { using var row = select(0, i); return row.select(0, j); } }
+
+    // ^0 (the end) is past every row; slice clamps it to the size, as Python does with x[a:].
+    static long Bound(Index i) => i.IsFromEnd ? (i.Value == 0 ? long.MaxValue : -i.Value) : i.Value;
 
     static Tensor[] NonNull(Tensor?[] results) => Array.ConvertAll(results, r => r ?? throw new TorchException("undefined tensor in result"));
 

@@ -77,6 +77,9 @@ public static unsafe class torch
     public static Tensor stack(Tensor[] tensors, long dim = 0) => Ops.stack.Call(tensors, dim);
     public static Tensor where(Tensor condition, Tensor x, Tensor y) => Ops.where.Call(condition, x, y);
     public static Tensor matmul(Tensor a, Tensor b) => Ops.matmul.Call(a, b);
+    public static Tensor mm(Tensor a, Tensor b) => Ops.mm.Call(a, b);
+    /// <summary>Batched matrix product: (B, n, m) × (B, m, p) → (B, n, p).</summary>
+    public static Tensor bmm(Tensor a, Tensor b) => Ops.bmm.Call(a, b);
     public static Tensor diag(Tensor t, long diagonal = 0) => Ops.diag.Call(t, diagonal);
 
     /// <summary>torch.linalg.qr: A = QR with Q orthonormal columns ("reduced") or square ("complete").</summary>

@@ -381,6 +381,23 @@ NF_API void* nf_generator_new(uint64_t seed) {
 
 NF_API void nf_generator_free(void* g) { delete static_cast<at::Generator*>(g); }
 
+NF_API void* nf_generator_get_state(void* g) {
+  return guarded([&]() -> void* {
+    auto& gen = *static_cast<at::Generator*>(g);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return wrap(gen.get_state());
+  }, static_cast<void*>(nullptr));
+}
+
+NF_API int nf_generator_set_state(void* g, void* state) {
+  return guarded([&]() -> int {
+    auto& gen = *static_cast<at::Generator*>(g);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(deref(state));
+    return 0;
+  }, -1);
+}
+
 // ---- global settings -------------------------------------------------------------------------------------
 
 NF_API void nf_set_num_threads(int n) { at::set_num_threads(n); }
