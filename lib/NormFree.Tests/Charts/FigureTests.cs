@@ -321,6 +321,20 @@ public class FigureTests
     }
 
     [Fact]
+    public void FiguresAndGridsShowAsSvgWithATextFallbackByConvention()
+    {
+        var fig = new Figure("loss").Line([0, 1], [1, 0.5], "train");
+        IChart[] charts = [fig, Figure.Grid(1, fig)];
+        foreach (var chart in charts)
+        {
+            var formats = Notebooks.FormatterConventionTests.FormatByConvention(chart);
+            Assert.Equal(["image/svg+xml", "text/plain"], formats.Keys.Order());
+            Assert.Equal(chart.ToSvg(), formats["image/svg+xml"]);
+            Assert.Equal(chart.ToString(), formats["text/plain"]);
+        }
+    }
+
+    [Fact]
     public void TextFallbackSummarisesTitleAxesAndSeries()
     {
         var text = new Figure("Loss").XLabel("epoch").YLabel("loss").LogY()

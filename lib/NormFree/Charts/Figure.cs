@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using NormFree.Notebooks;
 
 namespace NormFree.Charts;
 
@@ -16,6 +17,7 @@ namespace NormFree.Charts;
 /// ±∞, ≤ 0 on a log axis) are skipped: they split a line into segments. Series colours cycle through the colour-blind
 /// safe Okabe–Ito palette (<see cref="Palette"/>). Several figures side by side: <see cref="Grid"/>.
 /// </summary>
+[TypeFormatterSource(typeof(ChartFormatterSource), PreferredMimeTypes = ["image/svg+xml", "text/plain"])]
 public sealed partial class Figure : IChart
 {
     string? title, xLabel, yLabel;
