@@ -157,9 +157,9 @@ public sealed partial class Figure : IChart
     /// <summary>text/plain view: the title, axes and one line per series.</summary>
     public override string ToString()
     {
-        var head = $"Figure{(title is null ? "" : $" \"{title}\"")}" +
-                   $" · x: {xLabel ?? "x"}{(xScale == Scale.Log ? " (log)" : "")}" +
-                   $" · y: {yLabel ?? "y"}{(yScale == Scale.Log ? " (log)" : "")}";
+        string Axis(string name, string? label, Scale scale) =>
+            label is null && scale == Scale.Linear ? "" : $" · {name}: {label ?? name}{(scale == Scale.Log ? " (log)" : "")}";
+        var head = $"Figure{(title is null ? "" : $" \"{title}\"")}{Axis("x", xLabel, xScale)}{Axis("y", yLabel, yScale)}";
         return series.Count == 0
             ? head + "\n  (no data)"
             : head + string.Concat(series.Select(s => "\n  " + s.Describe(xScale, yScale)));

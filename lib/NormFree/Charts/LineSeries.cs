@@ -25,5 +25,5 @@ internal sealed class LineSeries : PointSeries
     public override void DrawSwatch(Svg svg, double x, double y) =>
         svg.Line(x, y, x + Legend.SwatchWidth, y, $"stroke=\"{Color}\" stroke-width=\"{Svg.Num(Theme.LineWidth)}\"{Theme.Dash(dashed)}");
 
-    public override IEnumerable<(double X, double Y)> Footprint(Plot plot) => Along(plot.Runs(xs, ys));
+    public override IEnumerable<(double X, double Y)> Footprint(Plot plot) => Along(plot.Runs(xs, ys).Select(plot.Decimate));
 }
