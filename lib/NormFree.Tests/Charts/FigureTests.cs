@@ -116,6 +116,25 @@ public class FigureTests
     }
 
     [Fact]
+    public void LongLinesKeepTheirEnvelopeAtPixelResolution()
+    {
+        // 100 000 noisy steps: one extreme spike each way must survive the reduction.
+        var rng = new Random(0);
+        var ys = Enumerable.Range(0, 100_000).Select(_ => rng.NextDouble()).ToArray();
+        (ys[31_337], ys[77_777]) = (5, -5);
+        var fig = new Figure().Size(560, 360).XLim(0, 99_999).YLim(-5, 5).Line(ys);
+        var svg = new SvgReader(fig.ToSvg());
+        var (x, y, w, h) = svg.PlotArea();
+        var points = SvgReader.Subpaths(svg.ByClass("path", "line").Single()).Single();
+        Assert.InRange(points.Count, w, 4 * (w + 1));
+        Close(y, points.Min(p => p.Y));       // the spike to 5 reaches the top
+        Close(y + h, points.Max(p => p.Y));   // the one to −5 the bottom
+        Near((x, y + h / 2 - ys[0] * h / 10), points[0]);
+        Near((x + w, y + h / 2 - ys[^1] * h / 10), points[^1]);
+        Assert.All(points.Zip(points.Skip(1)), p => Assert.True(p.Second.X >= p.First.X)); // order kept
+    }
+
+    [Fact]
     public void BandsSplitAtMissingValuesAndSpanMeanPlusMinusStd()
     {
         var fig = new Figure().XLim(0, 4).YLim(0, 10)
@@ -150,6 +169,19 @@ public class FigureTests
         var (_, y, _, h) = svg.PlotArea();
         var box = svg.ByClass("g", "legend").Single().Elements().First();
         Assert.True(SvgReader.Attr(box, "y") > y + h / 2, "legend should sit in a bottom corner");
+    }
+
+    [Fact]
+    public void ATallLegendGoesBesideThePlot()
+    {
+        var fig = new Figure().XLim(0, 1).YLim(0, 1);
+        for (var k = 0; k < 9; k++) fig.Line([0, 1], [k / 10.0, k / 10.0], $"series {k}");
+        var svg = new SvgReader(fig.ToSvg());
+        var (x, _, w, _) = svg.PlotArea();
+        var box = svg.ByClass("g", "legend").Single().Elements().First();
+        Assert.True(SvgReader.Attr(box, "x") > x + w, "a nine-entry legend should sit right of the plot");
+        Assert.True(SvgReader.Attr(box, "x") + SvgReader.Attr(box, "width") <= 560, "and inside the figure");
+        Assert.Equal(9, svg.ByClass("g", "legend-entry").Count);
     }
 
     [Fact]
@@ -217,7 +249,7 @@ public class FigureTests
             new Figure(),
             new Figure().Line([1.0], [2.0], "single"),
             new Figure().Line([0.0, 1, 2], [3.0, 3, 3], "constant"),
-            new Figure().Line([], []),
+            new Figure().Line(Array.Empty<double>(), Array.Empty<double>()),
             new Figure().Line([double.NaN, double.NaN], [double.NaN, 1]),
             new Figure().LogY().Line([0.0, 1], [0.0, -1]),
             new Figure().LogX().LogY().Scatter([5.0], [5.0]),
@@ -238,6 +270,18 @@ public class FigureTests
         var single = new SvgReader(charts[1].ToSvg());
         Assert.Single(single.ByClass("circle", "line-point"));
         Assert.Equal(3, SvgReader.Subpaths(new SvgReader(charts[2].ToSvg()).ByClass("path", "line").Single()).Single().Count);
+    }
+
+    [Fact]
+    public void AcceptsAnyNumericTypeAndLazySequences()
+    {
+        int[] epochs = [0, 1, 2];
+        float[] loss = [2f, 1f, float.NaN];
+        var a = new Figure().XLim(0, 2).YLim(0, 2).Line(epochs, loss).ToSvg();
+        var b = new Figure().XLim(0, 2).YLim(0, 2).Line(epochs.Select(e => (double)e), new List<double> { 2, 1, double.NaN }).ToSvg();
+        Assert.Equal(b, a);
+        Assert.Equal(a, new Figure().XLim(0, 2).YLim(0, 2).Line(loss).ToSvg()); // x = 0, 1, 2 by default
+        Assert.Equal(2, new SvgReader(new Figure().Heatmap(new[,] { { 1, 2 } }).ToSvg()).ByClass("rect", "cell").Count);
     }
 
     [Fact]
@@ -274,6 +318,20 @@ public class FigureTests
         Assert.Throws<ArgumentException>(() => Figure.Grid(0, new Figure()));
         Assert.Throws<ArgumentException>(() => Figure.Grid(2));
         Assert.Throws<InvalidOperationException>(() => Figure.Grid(2, new Figure().LogY(), new Figure()).ShareY().ToSvg());
+    }
+
+    [Fact]
+    public void FiguresAndGridsShowAsSvgWithATextFallbackByConvention()
+    {
+        var fig = new Figure("loss").Line([0, 1], [1, 0.5], "train");
+        IChart[] charts = [fig, Figure.Grid(1, fig)];
+        foreach (var chart in charts)
+        {
+            var formats = Notebooks.FormatterConventionTests.FormatByConvention(chart);
+            Assert.Equal(["image/svg+xml", "text/plain"], formats.Keys.Order());
+            Assert.Equal(chart.ToSvg(), formats["image/svg+xml"]);
+            Assert.Equal(chart.ToString(), formats["text/plain"]);
+        }
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal sealed class BandSeries : Series
             svg.Raw($"<polygon class=\"band\" points=\"{string.Join(" ", outline.Select(p => $"{Svg.Num(p.X)},{Svg.Num(p.Item2)}"))}\" " +
                     $"fill=\"{Color}\" fill-opacity=\"{Svg.Num(Theme.BandOpacity)}\" stroke=\"none\"/>\n");
         }
-        LineSeries.DrawPolyline(svg, plot.Runs(xs, mean), Color, dashed: false, "line");
+        LineSeries.DrawPolyline(svg, plot, plot.Runs(xs, mean), Color, dashed: false, "line");
     }
 
     List<List<(double X, double Upper, double Lower)>> BandRuns(Plot plot)

@@ -75,7 +75,8 @@ public sealed partial class Figure
         var yTicks = AxisTicks(yScale, yl, plotHeight / YTickSpacing, heat?.RowLabels, heat?.Rows);
         var yTickWidth = yTicks.Major.Count == 0 ? 0 : yTicks.Major.Max(t => Theme.TextWidth(t.Text, Theme.TickSize));
         var left = 8 + (yLabel is null ? 0 : Theme.LabelSize + 10) + yTickWidth + Theme.TickLength + 4;
-        var right = 18 + (heat is null ? 0 : ColorBar.Width(heat, plotHeight));
+        var right = 18 + (heat is null ? 0 : ColorBar.Width(heat, plotHeight)) +
+                    (Legend.Outside(series, plotHeight) ? Legend.OutsideWidth(series) : 0);
         var plotWidth = Math.Max(20, width - left - right);
         var xTicks = XTicks(xl, plotWidth, heat, categoryLabels);
 

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using NormFree.Notebooks;
+
 namespace NormFree.Charts;
 
 /// <summary>
@@ -8,12 +12,12 @@ namespace NormFree.Charts;
 ///     .Line(epochs, test, "test", dashed: true);
 /// string svg = fig.ToSvg();
 /// </code>
-/// A figure holds either x–y series (<see cref="Line(IReadOnlyList{double}, IReadOnlyList{double}, string?, string?, bool)"/>,
-/// <see cref="Scatter"/>, <see cref="Band"/>), or grouped <see cref="Bar"/>s over categories, or one
-/// <see cref="Heatmap"/>; <see cref="HLine"/> reference lines go with the first two. Points an axis cannot show (NaN,
+/// A figure holds either x–y series (<c>Line</c>, <c>Scatter</c>, <c>Band</c>), or grouped <c>Bar</c>s over
+/// categories, or one <c>Heatmap</c>; <see cref="HLine"/> reference lines go with the first two. Points an axis cannot show (NaN,
 /// ±∞, ≤ 0 on a log axis) are skipped: they split a line into segments. Series colours cycle through the colour-blind
 /// safe Okabe–Ito palette (<see cref="Palette"/>). Several figures side by side: <see cref="Grid"/>.
 /// </summary>
+[TypeFormatterSource(typeof(ChartFormatterSource), PreferredMimeTypes = ["image/svg+xml", "text/plain"])]
 public sealed partial class Figure : IChart
 {
     string? title, xLabel, yLabel;
@@ -48,38 +52,60 @@ public sealed partial class Figure : IChart
         return this;
     }
 
-    /// <summary>A line through <c>(xs[i], ys[i])</c>.</summary>
-    public Figure Line(IReadOnlyList<double> xs, IReadOnlyList<double> ys, string? label = null, string? color = null, bool dashed = false) =>
-        Add(new LineSeries(xs, ys, label, color ?? NextColor(), dashed));
+    /// <summary>A line through <c>(xs[i], ys[i])</c>. Any numeric element types (int epochs, float losses, …).</summary>
+    public Figure Line<TX, TY>(IEnumerable<TX> xs, IEnumerable<TY> ys, string? label = null, string? color = null, bool dashed = false)
+        where TX : INumberBase<TX> where TY : INumberBase<TY> =>
+        Add(new LineSeries(Values(xs), Values(ys), label, color ?? NextColor(), dashed));
 
     /// <summary>A line through <c>(i, ys[i])</c>, i = 0, 1, … (as matplotlib's <c>plot(ys)</c>).</summary>
-    public Figure Line(IReadOnlyList<double> ys, string? label = null, string? color = null, bool dashed = false)
+    public Figure Line<T>(IEnumerable<T> ys, string? label = null, string? color = null, bool dashed = false)
+        where T : INumberBase<T>
     {
-        ArgumentNullException.ThrowIfNull(ys);
-        return Line(Enumerable.Range(0, ys.Count).Select(i => (double)i).ToArray(), ys, label, color, dashed);
+        var y = Values(ys);
+        return Add(new LineSeries(Enumerable.Range(0, y.Length).Select(i => (double)i).ToArray(), y, label, color ?? NextColor(), dashed));
     }
 
     /// <summary>A marker at each <c>(xs[i], ys[i])</c>; <paramref name="radius"/> in pixels.</summary>
-    public Figure Scatter(IReadOnlyList<double> xs, IReadOnlyList<double> ys, string? label = null, string? color = null, double radius = Theme.MarkerRadius) =>
-        Add(new ScatterSeries(xs, ys, label, color ?? NextColor(), radius));
+    public Figure Scatter<TX, TY>(IEnumerable<TX> xs, IEnumerable<TY> ys, string? label = null, string? color = null, double radius = Theme.MarkerRadius)
+        where TX : INumberBase<TX> where TY : INumberBase<TY> =>
+        Add(new ScatterSeries(Values(xs), Values(ys), label, color ?? NextColor(), radius));
 
     /// <summary>The mean as a line and <c>mean ± std</c> as a shaded band (e.g. a metric over seeds).</summary>
-    public Figure Band(IReadOnlyList<double> xs, IReadOnlyList<double> mean, IReadOnlyList<double> std, string? label = null, string? color = null) =>
-        Add(new BandSeries(xs, mean, std, label, color ?? NextColor()));
+    public Figure Band<TX, TY>(IEnumerable<TX> xs, IEnumerable<TY> mean, IEnumerable<TY> std, string? label = null, string? color = null)
+        where TX : INumberBase<TX> where TY : INumberBase<TY> =>
+        Add(new BandSeries(Values(xs), Values(mean), Values(std), label, color ?? NextColor()));
 
     /// <summary>One bar per category (optionally with ±std whiskers). Call once per group member: bar series with the
     /// same categories stand side by side.</summary>
-    public Figure Bar(IReadOnlyList<string> categories, IReadOnlyList<double> values, string? label = null,
-                      IReadOnlyList<double>? std = null, string? color = null) =>
-        Add(new BarSeries(categories, values, std, label, color ?? NextColor()));
+    public Figure Bar<T>(IEnumerable<string> categories, IEnumerable<T> values, string? label = null,
+                         IEnumerable<T>? std = null, string? color = null) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        return Add(new BarSeries(categories.ToArray(), Values(values), std is null ? null : Values(std), label, color ?? NextColor()));
+    }
 
     /// <summary>A matrix <c>values[row, column]</c> as coloured cells, row 0 on top, with a colour bar titled
     /// <paramref name="label"/>. Colour range: <paramref name="vmin"/>…<paramref name="vmax"/>, by default the data's
     /// range (symmetric about zero for a diverging map). <paramref name="annotate"/> writes each value in its cell.</summary>
-    public Figure Heatmap(double[,] values, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? rows = null,
-                          string? label = null, ColorMap map = ColorMap.Viridis, double? vmin = null, double? vmax = null,
-                          bool annotate = false) =>
-        Add(new HeatmapSeries(values, columns, rows, label, map, vmin, vmax, annotate));
+    public Figure Heatmap<T>(T[,] values, IReadOnlyList<string>? columns = null, IReadOnlyList<string>? rows = null,
+                             string? label = null, ColorMap map = ColorMap.Viridis, double? vmin = null, double? vmax = null,
+                             bool annotate = false) where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var v = new double[values.GetLength(0), values.GetLength(1)];
+        for (var r = 0; r < v.GetLength(0); r++)
+            for (var c = 0; c < v.GetLength(1); c++)
+                v[r, c] = double.CreateSaturating(values[r, c]);
+        return Add(new HeatmapSeries(v, columns, rows, label, map, vmin, vmax, annotate));
+    }
+
+    /// <summary>Numbers of any type as doubles (NaN and ±∞ kept: they are skipped when drawn).</summary>
+    static double[] Values<T>(IEnumerable<T> values, [CallerArgumentExpression(nameof(values))] string? name = null)
+        where T : INumberBase<T>
+    {
+        ArgumentNullException.ThrowIfNull(values, name);
+        return values.Select(double.CreateSaturating).ToArray();
+    }
 
     /// <summary>A horizontal reference line at <paramref name="y"/> (dashed; grey unless given a colour).</summary>
     public Figure HLine(double y, string? label = null, string? color = null) =>
@@ -131,9 +157,9 @@ public sealed partial class Figure : IChart
     /// <summary>text/plain view: the title, axes and one line per series.</summary>
     public override string ToString()
     {
-        var head = $"Figure{(title is null ? "" : $" \"{title}\"")}" +
-                   $" · x: {xLabel ?? "x"}{(xScale == Scale.Log ? " (log)" : "")}" +
-                   $" · y: {yLabel ?? "y"}{(yScale == Scale.Log ? " (log)" : "")}";
+        string Axis(string name, string? label, Scale scale) =>
+            label is null && scale == Scale.Linear ? "" : $" · {name}: {label ?? name}{(scale == Scale.Log ? " (log)" : "")}";
+        var head = $"Figure{(title is null ? "" : $" \"{title}\"")}{Axis("x", xLabel, xScale)}{Axis("y", yLabel, yScale)}";
         return series.Count == 0
             ? head + "\n  (no data)"
             : head + string.Concat(series.Select(s => "\n  " + s.Describe(xScale, yScale)));

@@ -1,3 +1,5 @@
+using NormFree.Notebooks;
+
 namespace NormFree.Charts;
 
 /// <summary>
@@ -7,6 +9,7 @@ namespace NormFree.Charts;
 /// <see cref="ShareY"/> gives every panel the same y limits (the union of their own) and keeps y tick labels and the
 /// y label on the first column only.
 /// </summary>
+[TypeFormatterSource(typeof(ChartFormatterSource), PreferredMimeTypes = ["image/svg+xml", "text/plain"])]
 public sealed class FigureGrid : IChart
 {
     /// <summary>Target width of a whole grid whose panels have no explicit size: a notebook's output width.</summary>

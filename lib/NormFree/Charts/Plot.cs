@@ -20,4 +20,27 @@ internal sealed record Plot(Axis X, Axis Y, double Left, double Top, double Widt
         }
         return runs;
     }
+
+    /// <summary>A run with more points than the plot has pixel columns, reduced per column to its first, lowest,
+    /// highest and last point (M4: Jugel et al., "M4: a visualization-oriented time series data aggregation",
+    /// VLDB 2014). The polyline looks the same at screen resolution, and a 50 000-step loss curve stays a few kB
+    /// instead of megabytes in the saved notebook. Shorter runs are returned as they are.</summary>
+    public List<(double X, double Y)> Decimate(List<(double X, double Y)> run)
+    {
+        if (run.Count <= Width) return run;
+        var kept = new List<(double X, double Y)>();
+        for (var i = 0; i < run.Count;)
+        {
+            var column = Math.Floor(run[i].X);
+            var (j, lo, hi) = (i, i, i);
+            for (; j < run.Count && Math.Floor(run[j].X) == column; j++)
+            {
+                if (run[j].Y < run[lo].Y) lo = j;
+                if (run[j].Y > run[hi].Y) hi = j;
+            }
+            foreach (var k in new[] { i, lo, hi, j - 1 }.Distinct().Order()) kept.Add(run[k]);
+            i = j;
+        }
+        return kept;
+    }
 }
