@@ -1,6 +1,7 @@
 using NormFree.Methods.MeanShiftRejection;
 using NormFree.Models;
 using NormFree.Nn;
+using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Methods;
@@ -130,6 +131,42 @@ public class MsrResNetTests
             using var oldMean = old.mean(Spatial, keepdim: true);
             using var expected = oldMean * (1 - config.Zmg);
             Assert.True(mean.allclose(expected, 1e-4, 1e-9), $"{name}: slice means not scaled by 1 − z");
+        }
+    }
+    [Theory]
+    [InlineData(5UL)]
+    [InlineData(6UL)]
+    public void CzmgAsAnOptimizerHookRunsBetweenBackwardAndTheUpdate(ulong seed)
+    {
+        torch.manual_seed(seed);
+        var config = MsrConfig.CZMIG;
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        const double lr = 0.1;
+        using var sgd = new SGD(net.parameters(), lr); // no momentum: the update is −lr · (hooked gradient)
+        sgd.gradient_hooks.Add(MsrResNet.zero_mean_gradients(net, config));
+        using var x = torch.randn([4, 1, 12, 12]) + 2; // inputs with a mean, so the kernels' gradients have slice means
+        using var target = torch.tensor(new long[] { 0, 1, 2, 3 });
+        using (torch.NewDisposeScope()) F.cross_entropy(net.call(x), target).backward();
+        var zeroMean = MsrResNet.zero_mean_kernels(net, config);
+        var grads = net.named_parameters().ToDictionary(e => e.name, e => { using var g = e.parameter.grad!; return g.clone(); });
+        var before = net.named_parameters().ToDictionary(e => e.name, e => e.parameter.detach().clone());
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using var g = p.grad!;
+            Assert.True(g.equal(grads[name]), $"{name}: the hook ran before step()"); // backward alone leaves ∇V as it is
+        }
+        sgd.step();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using var raw = grads[name];
+            using var old = before[name];
+            using var expected = zeroMean.Contains(p) ? msr.zero_mean_gradient(raw, config.Zmg) : raw.clone();
+            using var g = p.grad!;
+            Assert.True(g.allclose(expected, 1e-5, 1e-9), $"{name}: the gradient step() left is not the CZMG one");
+            using var now = p.detach();
+            using var moved = old - now;
+            using var update = expected * lr;
+            Assert.True(moved.allclose(update, 1e-4, 1e-7), $"{name}: the update did not use the hooked gradient");
         }
     }
 }
