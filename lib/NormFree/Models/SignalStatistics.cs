@@ -17,8 +17,11 @@ public static class SignalStatistics
         var names = model.named_modules().Where(e => e.module is ResidualBlock).ToDictionary(e => (ResidualBlock)e.module, e => e.name);
         var position = new Dictionary<ResidualBlock, (int stage, int index)>();
         for (var k = 0; k < model.stages.Count; k++)
-            for (var b = 0; b < model.stages[k].Count; b++)
-                if (model.stages[k][b] is ResidualBlock rb) position[rb] = (k, b);
+        {
+            var index = 0; // counts blocks only: a stage may open with a transition module
+            for (var i = 0; i < model.stages[k].Count; i++)
+                if (model.stages[k][i] is ResidualBlock rb) position[rb] = (k, index++);
+        }
         var branchVariance = new Dictionary<ResidualBlock, double>();
         var results = new List<BlockSignal>();
         var hooks = new List<IDisposable>();
