@@ -1,6 +1,7 @@
 using NormFree.Methods.Baselines;
 using NormFree.Models;
 using NormFree.Nn;
+using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Baselines;
@@ -124,13 +125,15 @@ public class FixUpTests
     public void ScalarsGetATenthOfTheLearningRate()
     {
         using var net = FixUp.Build(Config(20));
-        var groups = FixUp.parameter_groups(net);
-        Assert.Equal([1.0, 0.1], groups.Select(g => g.LrFactor));
-        var slow = groups[1].Parameters;
+        var groups = FixUp.parameter_groups(net, lr: 0.01, weight_decay: 5e-4);
+        using var sgd = new SGD(groups, lr: 0.01, momentum: 0.9);
+        Assert.Equal([0.01, 0.001], sgd.param_groups.Select(g => g.lr));
+        Assert.Equal([5e-4, 0.0], sgd.param_groups.Select(g => g.weight_decay));
+        var slow = groups[1].@params;
         Assert.Equal(9 * 5 + 2 + 1, slow.Count); // block scalars, stem and head biases, the classifier's bias
         Assert.All(slow, p => Assert.True(p.numel() == 1 || p.shape.SequenceEqual(new long[] { 10 })));
         var all = net.parameters().ToList();
-        Assert.Equal(all.Count, groups.Sum(g => g.Parameters.Count));
-        Assert.Equal(all.Count, groups.SelectMany(g => g.Parameters).Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.Equal(all.Count, groups.Sum(g => g.@params.Count));
+        Assert.Equal(all.Count, groups.SelectMany(g => g.@params).Distinct(ReferenceEqualityComparer.Instance).Count());
     }
 }

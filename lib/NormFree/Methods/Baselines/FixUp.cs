@@ -1,6 +1,7 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
+using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Methods.Baselines;
@@ -54,11 +55,15 @@ public static class FixUp
         init.zeros_(fc.bias!);
     }
 
-    /// <summary>Two groups: every weight at the base LR, and the scalar biases, the multipliers and the classifier's
-    /// bias at LR × <see cref="ScalarLrFactor"/>.
+    /// <summary>The two SGD groups of FixUp's protocol: every weight at <paramref name="lr"/> with
+    /// <paramref name="weight_decay"/>, and the scalar biases, the multipliers and the classifier's bias at
+    /// lr × <see cref="ScalarLrFactor"/> without weight decay. Pass them to <c>new SGD(groups, lr, …)</c>; a schedule
+    /// scales both groups alike.
     /// NOTE: the classifier's bias is in the slow group because the official code picks the group by name ('bias' or
-    /// 'scale'); the paper speaks of the scalar biases and multipliers only.</summary>
-    public static IReadOnlyList<ParameterGroup> parameter_groups(ResNet model)
+    /// 'scale'); the paper speaks of the scalar biases and multipliers only.
+    /// NOTE: the official code decays every parameter; here the slow group is not decayed, as the Farkas protocol
+    /// ("weight decay on weights only") that FixUp is compared under in Table 4.</summary>
+    public static List<ParamGroup> parameter_groups(ResNet model, double lr, double weight_decay = 0)
     {
         var slow = model.modules().OfType<ScalarBias>().Select(m => m.bias)
             .Concat(model.modules().OfType<ScalarScale>().Select(m => m.scale))
@@ -67,8 +72,8 @@ public static class FixUp
         var all = model.parameters().ToList();
         return
         [
-            new ParameterGroup("weights", all.Where(p => !slow.Contains(p)).ToList(), 1.0),
-            new ParameterGroup("scalar biases and multipliers", all.Where(slow.Contains).ToList(), ScalarLrFactor),
+            new ParamGroup(all.Where(p => !slow.Contains(p)), lr: lr, weight_decay: weight_decay),
+            new ParamGroup(all.Where(slow.Contains), lr: lr * ScalarLrFactor, weight_decay: 0),
         ];
     }
 
