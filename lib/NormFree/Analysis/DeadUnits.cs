@@ -1,32 +1,71 @@
+using NormFree.Nn;
 using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
-/// <summary>Dead ReLU units and "born dead" networks. A layer is dead on a sample when none of its units is active
-/// (every output ≤ 0, i.e. every ReLU output 0): nothing passes forward and no gradient flows back through it. A
-/// network is born dead (Lu et al. 2019, "Dying ReLU and initialization", Def. 1) when at initialisation it computes a
-/// constant function on the data: some layer is dead on every input. Pooladian et al. (2019), §2 and Figure 1, motivate
-/// Farkas layers with exactly this.</summary>
+/// <summary>Dead units: a unit (a feature of a (B, C) activation) or a channel (of a (B, C, H, W) activation) is
+/// dead on a batch when its post-ReLU output is exactly 0 for every sample (and every position) of the batch, so
+/// no gradient reaches the weights in front of it from that batch (Lu et al. 2020, "Dying ReLU").
+/// <code>  dead_fraction(h) = #{c : h[:, c, ...] = 0 everywhere} / C  </code></summary>
 public static class DeadUnits
 {
-    /// <summary>Fraction of samples on which every unit of <paramref name="h"/> (B, …) is ≤ 0: the layer is dead on
-    /// that sample. For a ReLU output, the samples whose whole feature map is 0.</summary>
-    public static double dead_fraction(Tensor h)
+    /// <summary>The per-unit mask (C) of <paramref name="activation"/> (B, C, ...): true where the unit is zero on
+    /// the whole batch.</summary>
+    public static Tensor dead_mask(Tensor activation)
     {
-        if (h.dim() < 2) throw new ArgumentException($"activations need a batch dim and units: (B, …), got shape [{string.Join(", ", h.shape)}]", nameof(h));
+        if (activation.dim() < 2)
+            throw new ArgumentException($"dead units need an activation (B, C, ...), got shape [{string.Join(", ", activation.shape)}]", nameof(activation));
+        using var _ = torch.no_grad();
+        using var unitsFirst = activation.transpose(0, 1); // (C, B, H, W)
+        using var perUnit = unitsFirst.reshape([activation.size(1), -1]); // (C, B·H·W)
+        using var magnitude = perUnit.abs();
+        var (largest, index) = magnitude.max(1); // (C)
+        using (largest)
+        using (index)
+            return largest.eq(0);
+    }
+
+    /// <summary>Fraction of the C units of <paramref name="activation"/> (B, C, ...) that are dead on this batch.</summary>
+    public static double fraction(Tensor activation)
+    {
+        using var mask = dead_mask(activation);
+        using var asFloat = mask.to(DType.Float64);
+        using var share = asFloat.mean();
+        return share.item();
+    }
+
+    /// <summary>The dead fraction at the output of every module of type <typeparamref name="T"/> (default use:
+    /// <see cref="ReLU"/>) of <paramref name="model"/> on one batch (no gradients, current train/eval mode), in
+    /// forward order.</summary>
+    public static IReadOnlyList<(string Name, double Fraction)> per_layer<T>(Module model, Tensor input) where T : Module
+    {
+        var results = new List<(string, double)>();
+        using var _ = torch.no_grad();
+        using var output = ForwardProbe.run(model, input, m => m is T, (name, h) => results.Add((name, fraction(h))));
+        return results;
+    }
+
+    /// <summary>Fraction of the B samples of <paramref name="activation"/> (B, …) on which the whole layer is dead:
+    /// every unit ≤ 0 (for a ReLU output, the whole feature map is 0), so nothing passes forward from that sample.
+    /// Farkas layers (Pooladian et al. 2019, Theorem 3.2) make this 0 by construction.</summary>
+    public static double dead_sample_fraction(Tensor activation)
+    {
+        if (activation.dim() < 2)
+            throw new ArgumentException($"dead samples need an activation (B, …), got shape [{string.Join(", ", activation.shape)}]", nameof(activation));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var active = h.reshape([h.size(0), -1]).max(1).values.gt(0); // (B): some unit > 0
+        var active = activation.reshape([activation.size(0), -1]).max(1).values.gt(0); // (B): some unit > 0
         return 1 - active.to(DType.Float64).mean().item();
     }
 
     /// <summary>Whether <paramref name="output"/> (B, …) is the same for every sample: the largest spread
-    /// max_b − min_b over any output coordinate is at most <paramref name="tolerance"/> × (1 + max |output|). A born-dead
-    /// net's output is exactly its last bias for every input (spread 0); the relative tolerance only absorbs float
-    /// rounding.</summary>
+    /// max_b − min_b of any output coordinate is at most <paramref name="tolerance"/> × (1 + max |output|). A net that
+    /// is "born dead" (Lu et al. 2020, Def. 1: constant on the data at initialisation, because some layer is dead on
+    /// every input) outputs exactly its last bias for every input; the relative tolerance only absorbs rounding.</summary>
     public static bool is_constant(Tensor output, double tolerance = 1e-6)
     {
-        if (output.dim() < 1 || output.size(0) < 2) throw new ArgumentException($"need a batch of at least two samples: (B, …), got shape [{string.Join(", ", output.shape)}]", nameof(output));
+        if (output.dim() < 1 || output.size(0) < 2)
+            throw new ArgumentException($"need a batch of at least two samples (B, …), got shape [{string.Join(", ", output.shape)}]", nameof(output));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var flat = output.to(DType.Float64).reshape([output.size(0), -1]); // (B, D)

@@ -27,11 +27,11 @@ public static class SignalStatistics
         var hooks = new List<IDisposable>();
         foreach (var block in names.Keys)
         {
-            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = Measure(branch).variance));
+            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = channel_moments(branch).variance));
             hooks.Add(block.register_forward_hook((m, _, output) =>
             {
                 var b = (ResidualBlock)m;
-                var (meanSq, variance) = Measure(output);
+                var (meanSq, variance) = channel_moments(output);
                 var (stage, index) = position.GetValueOrDefault(b, (-1, -1));
                 results.Add(new BlockSignal(names[b], stage, index, meanSq, variance, branchVariance.GetValueOrDefault(b, double.NaN)));
             }));
@@ -48,10 +48,13 @@ public static class SignalStatistics
         return results;
     }
 
-    /// <summary>(mean over channels of (channel mean)², mean over channels of channel variance) of (B, C, H, W).</summary>
-    static (double meanSquared, double variance) Measure(Tensor x)
+    /// <summary>(mean over channels of (channel mean)², mean over channels of channel variance) of x with channels on
+    /// dim 1: (B, C, H, W) or (B, C), statistics per channel over every other dim, biased variance.</summary>
+    public static (double meanSquared, double variance) channel_moments(Tensor x)
     {
-        long[] dims = [0, 2, 3];
+        if (x.dim() < 2)
+            throw new ArgumentException($"channel moments need (B, C, ...), got shape [{string.Join(", ", x.shape)}]", nameof(x));
+        var dims = Enumerable.Range(0, x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
         using var mean = x.mean(dims); // (C)
         using var meanSq = mean * mean;
         using var avgMeanSq = meanSq.mean();

@@ -2,7 +2,7 @@ using NormFree.Nn;
 
 namespace NormFree.Methods.Farkas;
 
-/// <summary>The deep narrow ReLU nets of the "born dead" analysis (Lu et al. 2019, §3; Pooladian et al. 2019, §2):
+/// <summary>The deep narrow ReLU nets of the "born dead" analysis (Lu et al. 2020, §3; Pooladian et al. 2019, §2):
 /// Flatten → <c>depth</c> hidden layers of <c>width</c> ReLU units → Linear(width → classes). Plain: Linear + ReLU;
 /// Farkas: <see cref="FarkasLinear"/> with the same output width (width − 1 free units + the aggregated one), so both
 /// nets have the same number of units per layer. PyTorch's default init everywhere.
