@@ -41,7 +41,7 @@ public static class DeadUnits
     {
         var results = new List<(string, double)>();
         using var _ = torch.no_grad();
-        using var output = ForwardProbe.run(model, input, m => m is T, (name, h) => results.Add((name, fraction(h))));
+        using var output = ForwardProbe.run(model, input, m => m is T, (name, _, h) => results.Add((name, fraction(h))));
         return results;
     }
 
