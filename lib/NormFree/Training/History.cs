@@ -69,13 +69,23 @@ public sealed class History
     /// <summary>A copy (the lists are copied; records are immutable).</summary>
     public History Clone() => FromJson(ToJson());
 
+    /// <summary>One line: status, why it stopped, epochs and steps, final and best test accuracy.</summary>
+    [JsonIgnore]
+    public string Summary
+    {
+        get
+        {
+            var text = new StringBuilder(Status.ToString());
+            if (Reason.Length > 0) text.Append($" ({Reason})");
+            text.Append($", {epochs.Count} epochs, {stepLosses.Count} steps");
+            if (epochs.Count > 0) text.Append($", final test acc {Percent.Of(FinalTestAccuracy)}, best {Percent.Of(BestTestAccuracy)}");
+            return text.ToString();
+        }
+    }
+
     public override string ToString()
     {
-        var text = new StringBuilder();
-        text.Append(Label.Length > 0 ? $"{Label}: " : "").Append(Status);
-        if (Reason.Length > 0) text.Append($" ({Reason})");
-        text.Append($", {epochs.Count} epochs, {stepLosses.Count} steps");
-        if (epochs.Count > 0) text.Append($", final test acc {Percent.Of(FinalTestAccuracy)}, best {Percent.Of(BestTestAccuracy)}");
+        var text = new StringBuilder(Label.Length > 0 ? $"{Label}: {Summary}" : Summary);
         foreach (var e in epochs) text.Append('\n').Append(e);
         return text.ToString();
     }
