@@ -80,8 +80,13 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(Weights(a), Weights(c));
         Assert.Equal(fullHistory.StepLosses, resumedHistory.StepLosses);
         Assert.Equal(fullHistory.Epochs.Select(e => e.TestAccuracy), resumedHistory.Epochs.Select(e => e.TestAccuracy));
-        // The full run's own checkpoint holds the same weights.
         Assert.Equal(Checkpoint.PathFor(Path.Combine(folder.Path, "full"), 3), Checkpoint.latest(Path.Combine(folder.Path, "full")));
+
+        // Resuming under another seed would replay another data order: refused.
+        using var d = SmallCnn();
+        using var wrongSeed = new Trainer(d, train, test, Config("killed") with { Seed = 9 });
+        var e = Assert.Throws<ArgumentException>(() => wrongSeed.load_checkpoint());
+        Assert.Contains("seed 0", e.Message);
     }
 
     [Fact]

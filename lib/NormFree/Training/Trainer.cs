@@ -77,6 +77,10 @@ public sealed class Trainer : IDisposable
     {
         path ??= (config.CheckpointDir is { } dir ? Checkpoint.latest(dir) : null)
             ?? throw new FileNotFoundException($"no checkpoint to resume from in '{config.CheckpointDir}'");
+        // The data order and augmentation are drawn from (seed, epoch, batch): another seed would resume a different run.
+        var seed = Safetensors.metadata(path).GetValueOrDefault(SeedKey);
+        if (seed != SeedText)
+            throw new ArgumentException($"checkpoint '{path}' was written by a run with seed {seed}, this trainer's config has seed {SeedText}");
         var info = Checkpoint.load(path, model, optimizer);
         epoch = info.Epoch;
         history = info.History;
@@ -109,11 +113,15 @@ public sealed class Trainer : IDisposable
     void EndOfEpoch()
     {
         if (config.CheckpointDir is { } dir && (epoch % config.CheckpointEvery == 0 || history.Status != TrainingStatus.Running))
-            Checkpoint.save(Checkpoint.PathFor(dir, epoch), model, optimizer, epoch, history, config: config.ToString());
+            Checkpoint.save(Checkpoint.PathFor(dir, epoch), model, optimizer, epoch, history, config: config.ToString(),
+                metadata: new Dictionary<string, string> { [SeedKey] = SeedText });
         if (config.Progress) Console.WriteLine(ProgressLine(history.Epochs[^1].ToString()));
         if (history.Status != TrainingStatus.Running && config.Progress) Console.WriteLine(ProgressLine(history.Summary));
         EpochCompleted?.Invoke(history);
     }
+
+    const string SeedKey = "seed";
+    string SeedText => config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
 
