@@ -1,9 +1,3 @@
-using System.Text.Json.Nodes;
-using NormFree.Kernel.Display;
-using NormFree.Kernel.Execution;
-using NormFree.Kernel.Protocol;
-using NormFree.Kernel.Zmq;
-
 namespace NormFree.Kernel;
 
 // The shell and control requests (messaging docs, "Messages on the shell (ROUTER/DEALER) channel").
@@ -101,11 +95,12 @@ public sealed partial class Kernel
         }
         var traceback = new JsonArray(error.Traceback.Select(l => (JsonNode?)JsonValue.Create(l)).ToArray());
         Publish("error", new JsonObject { ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = traceback.DeepClone() });
+        // Before the reply: only what the client queued without knowing of the error is aborted.
+        if (request.Flag("stop_on_error", true)) AbortQueuedExecutions();
         Reply(shell, request, "execute_reply", new JsonObject
         {
             ["status"] = "error", ["execution_count"] = count, ["ename"] = error.Name, ["evalue"] = error.Value, ["traceback"] = traceback,
         });
-        if (request.Flag("stop_on_error", true)) AbortQueuedExecutions();
     }
 
     /// <summary>Runs a cell; the trailing expression's value (null when there is none, or it is the handle a
@@ -130,6 +125,7 @@ public sealed partial class Kernel
     /// than run on a broken state; other requests are served normally.</summary>
     void AbortQueuedExecutions()
     {
+        var failed = parentHeader;
         while (shell.HasMessage())
         {
             var frames = shell.Receive();
@@ -142,6 +138,7 @@ public sealed partial class Kernel
             Reply(shell, queued, "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount });
             Publish("status", new JsonObject { ["execution_state"] = "idle" });
         }
+        parentHeader = failed;
     }
 
     JsonObject Complete(Message request)

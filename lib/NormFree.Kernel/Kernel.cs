@@ -1,10 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using System.Text.Json.Nodes;
-using NormFree.Kernel.Display;
-using NormFree.Kernel.Execution;
-using NormFree.Kernel.Protocol;
-using NormFree.Kernel.Zmq;
 
 namespace NormFree.Kernel;
 
@@ -107,14 +102,21 @@ public sealed partial class Kernel : IDisplaySink
     }
 
     /// <summary>Exits when the parent process goes away (the client was killed), as ipykernel's parent poller does,
-    /// so no kernel outlives its notebook run.</summary>
+    /// so no kernel outlives its notebook run: when the process is re-parented, or when the client that
+    /// jupyter_client names in <c>JPY_PARENT_PID</c> no longer exists (it may die before this kernel has started).</summary>
     IDisposable WatchParent()
     {
         var parent = getppid();
-        return new Timer(_ => { if (getppid() != parent) exiting.Set(); }, null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1));
+        var client = int.TryParse(Environment.GetEnvironmentVariable("JPY_PARENT_PID"), out var pid) ? pid : 0;
+        return new Timer(_ =>
+        {
+            if (getppid() != parent || (client > 0 && kill(client, 0) != 0 && Marshal.GetLastPInvokeError() == ESRCH)) exiting.Set();
+        }, null, TimeSpan.Zero, TimeSpan.FromSeconds(1));
     }
 
+    const int ESRCH = 3;
     [DllImport("libc")] static extern int getppid();
+    [DllImport("libc", SetLastError = true)] static extern int kill(int pid, int signal);
 
     // ---- iopub ---------------------------------------------------------------------------------------------
 

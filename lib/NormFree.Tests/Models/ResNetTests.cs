@@ -199,6 +199,36 @@ public class ResNetTests
     }
 
     [Fact]
+    public void TransitionOpensEveryStageThatChangesShapeAndBlocksKeepIt()
+    {
+        var calls = new List<(long inChannels, long width, long stride)>();
+        var contexts = new List<BlockContext>();
+        var parts = new ResNetParts
+        {
+            Transition = (c, p, inChannels, width, stride) =>
+            {
+                calls.Add((inChannels, width, stride));
+                return new Sequential(("conv", p.conv(c, inChannels, width, 1)), ("pool", new AvgPool2d(stride)));
+            },
+            Block = ctx =>
+            {
+                contexts.Add(ctx);
+                return new GrowingBlock(ctx);
+            },
+        };
+        using var net = ResNet.Build(ResNetConfig.ResNet(14) with { InChannels = 1, Normalization = false }, parts);
+        Assert.Equal([(18L, 32L, 2L), (34L, 64L, 2L)], calls); // stage 1 keeps the stem's 16 channels: no transition
+        Assert.All(contexts, c => Assert.Equal(1L, c.Stride));
+        Assert.Equal(new long[] { 16, 17, 32, 33, 64, 65 }, contexts.Select(c => c.InChannels));
+        Assert.Equal(["0", "1"], net.stages[0].named_children().Select(e => e.name));
+        Assert.Equal(["transition", "0", "1"], net.stages[1].named_children().Select(e => e.name));
+        using var x = torch.randn([2, 1, 12, 12]);
+        var stats = SignalStatistics.collect(net, x);
+        Assert.Equal(new[] { (0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1) }, stats.Select(s => (s.Stage, s.Index)));
+        Assert.Equal("stage2.0", stats[2].Name);
+    }
+
+    [Fact]
     public void ConvFactoryAndInitArePluggable()
     {
         var parts = new ResNetParts

@@ -211,3 +211,20 @@ public class SgdTests
         foreach (var t in saved.Values) t.Dispose();
     }
 }
+
+public class ParamGroupsTests
+{
+    [Fact]
+    public void DecayWeightsOnlyPutsBiasesInAGroupWithoutDecay()
+    {
+        using var model = new NormFree.Nn.Sequential(new NormFree.Nn.Conv2d(1, 2, 3), new NormFree.Nn.Flatten(), new NormFree.Nn.Linear(8, 3));
+        var groups = ParamGroups.decay_weights_only(model, 5e-4);
+        using var opt = new SGD(groups, lr: 0.1, weight_decay: 1.0);
+        Assert.Equal(2, opt.param_groups.Count);
+        Assert.Equal(5e-4, opt.param_groups[0].weight_decay);
+        Assert.All(opt.param_groups[0].@params, p => Assert.True(p.dim() >= 2));
+        Assert.Equal(0, opt.param_groups[1].weight_decay);
+        Assert.All(opt.param_groups[1].@params, p => Assert.Equal(1, p.dim()));
+        Assert.Equal(model.parameters().Count(), opt.parameters().Count());
+    }
+}

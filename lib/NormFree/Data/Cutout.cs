@@ -4,20 +4,18 @@ namespace NormFree.Data;
 
 /// <summary>Cutout (DeVries and Taylor 2017, "Improved Regularization of Convolutional Neural Networks with Cutout"),
 /// batched: per image, a centre (cy, cx) uniform over the pixels; rows [cy − s/2, cy + s/2) and columns
-/// [cx − s/2, cx + s/2), clipped at the border, are set to <see cref="fill"/> in every channel. So the patch is
+/// [cx − s/2, cx + s/2), clipped at the border, are set to zero in every channel. So the patch is
 /// s×s away from the border and smaller near it, as in the official code (which applies it after normalization,
 /// so its zeros are the mean). x (B, C, H, W) → (B, C, H, W).
 /// <para>NOTE: for odd s the official code's patch is (s − 1)×(s − 1) (it uses s // 2 on both sides); so is ours.</para></summary>
 public sealed class Cutout : IBatchTransform
 {
     public long size { get; }
-    public double fill { get; }
 
-    public Cutout(long size, double fill = 0)
+    public Cutout(long size)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "cutout size must be ≥ 1");
         this.size = size;
-        this.fill = fill;
     }
 
     public Tensor apply(Tensor x, Generator generator)
@@ -34,9 +32,10 @@ public sealed class Cutout : IBatchTransform
         var dc = c - cx;                                                                           // (B, W)
         var in_rows = dr.ge(-half).mul(dr.lt(half));
         var in_cols = dc.ge(-half).mul(dc.lt(half));
-        var mask = in_rows.view(B, 1, H, 1).mul(in_cols.view(B, 1, 1, W));                        // (B, 1, H, W) bool
-        return x.masked_fill(mask, fill).MoveToOuterDisposeScope();
+        var patch = in_rows.view(B, 1, H, 1).mul(in_cols.view(B, 1, 1, W));                       // (B, 1, H, W) bool
+        var keep = patch.to(x.dtype).neg().add_(1);                                                // 0 in the patch, 1 elsewhere
+        return x.mul(keep).MoveToOuterDisposeScope();
     }
 
-    public override string ToString() => $"Cutout(size={size}, fill={fill})";
+    public override string ToString() => $"Cutout(size={size})";
 }

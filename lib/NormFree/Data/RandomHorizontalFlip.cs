@@ -2,8 +2,8 @@ using NormFree.Torch;
 
 namespace NormFree.Data;
 
-/// <summary>Mirrors each image left–right with probability <see cref="p"/>, batched: one flip of the whole batch
-/// and a per-image select. x (B, C, H, W) → (B, C, H, W).</summary>
+/// <summary>Mirrors each image left–right with probability <see cref="p"/>, batched: one gather along the width with
+/// a per-image column order (W−1, …, 0 for flipped images, 0, …, W−1 for the others). x (B, C, H, W) → (B, C, H, W).</summary>
 public sealed class RandomHorizontalFlip : IBatchTransform
 {
     public double p { get; }
@@ -16,10 +16,14 @@ public sealed class RandomHorizontalFlip : IBatchTransform
 
     public Tensor apply(Tensor x, Generator generator)
     {
-        var (B, _, _, _) = BatchChecks.Images(x, nameof(RandomHorizontalFlip));
+        var (B, C, H, W) = BatchChecks.Images(x, nameof(RandomHorizontalFlip));
         using var scope = torch.NewDisposeScope();
-        var flip = torch.rand([B], generator: generator).lt(p).to(x.device).view(B, 1, 1, 1);   // (B, 1, 1, 1)
-        return torch.where(flip, x.flip(3), x).MoveToOuterDisposeScope();
+        var device = x.device;
+        var flip = torch.rand([B], generator: generator).lt(p).to(device).view(B, 1, 1, 1);      // (B, 1, 1, 1)
+        var forward = torch.arange(W, device: device).view(1, 1, 1, W);
+        var backward = forward.flip(3);
+        var columns = torch.where(flip, backward, forward).expand(B, C, H, W);
+        return x.gather(3, columns).MoveToOuterDisposeScope();
     }
 
     public override string ToString() => $"RandomHorizontalFlip(p={p})";

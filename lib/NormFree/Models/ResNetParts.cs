@@ -30,6 +30,13 @@ public sealed record ResNetParts
     /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
     public Func<BlockContext, ResidualBlock>? Block { get; init; }
 
+    /// <summary>Makes the module that opens a stage whose width or resolution changes, given (config, parts, in
+    /// channels, the stage's width, stride); it must output the stage's width. Every block of that stage then keeps
+    /// its input's shape (stride 1). The Farkas reference nets use a 1×1 conv unit followed by AvgPool2d(stride)
+    /// (Pooladian et al. 2019). Null: the stage's first block changes the shape itself (strided conv and shortcut,
+    /// He et al. 2016a).</summary>
+    public Func<ResNetConfig, ResNetParts, long, long, long, Module>? Transition { get; init; }
+
     /// <summary>Makes the stem (image → StemWidth channels); null: conv3×3 → norm → act (post-activation nets) or
     /// conv3×3 alone (pre-activation nets).</summary>
     public Func<ResNetConfig, ResNetParts, Module>? Stem { get; init; }
