@@ -78,8 +78,7 @@ public sealed partial class Kernel
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
 
         var (result, error) = RunCell(code, $"In[{count}]");
-        stdout.Flush();
-        stderr.Flush();
+        FlushOutput();
         if (error is null && result is not null && !silent)
         {
             try { Publish("execute_result", new JsonObject { ["execution_count"] = count, ["data"] = DisplayFormatter.Format(result), ["metadata"] = new JsonObject() }); }
