@@ -25,7 +25,9 @@ public class ConstNetTests
             Assert.Equal(0.0, logits.abs().max().item());
         var layers = FeatureSymmetry.per_layer<ResidualBlock>(net, x).Append(FeatureSymmetry.per_layer<Conv2d>(net.stem, x)[0]).ToList();
         Assert.Equal(net.blocks.Count + 1, layers.Count);
-        Assert.All(layers, l => Assert.Equal(0.0, l.Asymmetry));
+        // Identical up to float32 rounding: libtorch's CPU conv may sum some output channels in another order
+        // (the 1×1 widening skips give ~2e-8 with one intra-op thread), so "identical" is |h_c − h_c'| ≤ 1e-6·|h|.
+        Assert.All(layers, l => Assert.True(l.Asymmetry < 1e-6, $"{l.Name}: asymmetry {l.Asymmetry}"));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace NormFree.Tests.Notebooks;
 /// found by reflection), so renaming a member the convention relies on fails here.</summary>
 public class FormatterConventionTests
 {
-    static Dictionary<string, string> FormatByConvention(object value)
+    internal static Dictionary<string, string> FormatByConvention(object value)
     {
         var result = new Dictionary<string, string>();
         foreach (var attribute in value.GetType().GetCustomAttributes(true).Where(a => a.GetType().Name == "TypeFormatterSourceAttribute"))

@@ -17,6 +17,9 @@ public sealed record BlockContext(ResNetConfig Config, ResNetParts Parts, long I
 
     public Module act() => Parts.act();
 
+    /// <summary>The module for this unit's input (<see cref="ResNetParts.BlockInput"/>), or null.</summary>
+    public Module? block_input() => Parts.block_input(InChannels);
+
     public Module shortcut(long inChannels, long outChannels, long stride, bool withNorm = true) =>
         Parts.shortcut(Config, inChannels, outChannels, stride, withNorm);
 }

@@ -47,6 +47,9 @@ public static class F
     public static Tensor pad(Tensor x, long[] pad, string mode = "constant", double value = 0) => mode switch
     {
         "constant" => Ops.constant_pad_nd.Call(x, pad, value),
+        // NOTE: libtorch 1.13's reflection_pad2d reads four padding values unchecked (a shorter list crashes the
+        // process), so the length is checked here, as PyTorch's Python F.pad does.
+        "reflect" when pad.Length != 4 => throw new ArgumentException($"reflect padding takes 4 values (left, right, top, bottom), got {pad.Length}", nameof(pad)),
         "reflect" => Ops.reflection_pad2d.Call(x, pad),
         _ => throw new ArgumentException($"unknown pad mode '{mode}': expected constant or reflect", nameof(mode)),
     };

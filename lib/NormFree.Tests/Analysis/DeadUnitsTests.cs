@@ -1,0 +1,52 @@
+using NormFree.Analysis;
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Tests.Analysis;
+
+public class DeadUnitsTests
+{
+    [Fact]
+    public void AUnitIsDeadWhenZeroForEverySample()
+    {
+        // (B = 3, C = 4): units 1 and 3 are zero everywhere; unit 2 is zero for two of the three samples only.
+        using var h = torch.tensor(new[] { 1.0f, 0, 0, 0, 0.5f, 0, 0, 0, 2, 0, 3, 0 }, [3, 4]);
+        Assert.Equal(0.5, DeadUnits.fraction(h));
+        using var mask = DeadUnits.dead_mask(h);
+        Assert.Equal(new[] { false, true, false, true }, mask.data<bool>());
+    }
+
+    [Fact]
+    public void AChannelIsDeadWhenZeroAtEveryPositionOfEverySample()
+    {
+        using var h = torch.zeros([2, 3, 4, 4]); // (B, C, H, W)
+        using (var c0 = h.select(1, 0)) c0.fill_(1); // channel 0 alive everywhere
+        using (var s1 = h[1])
+        using (var c1 = s1[2])
+        using (var row = c1[3])
+        using (var px = row[1])
+            px.fill_(0.1); // channel 2: a single positive pixel in sample 1 keeps it alive
+        Assert.Equal(1.0 / 3, DeadUnits.fraction(h), 12); // only channel 1 is dead
+        Assert.Throws<ArgumentException>(() => DeadUnits.fraction(torch.zeros([5])));
+    }
+
+    [Fact]
+    public void PerLayerFractionsAfterEachReLU()
+    {
+        using var fc1 = new Linear(2, 4);
+        using var fc2 = new Linear(4, 2);
+        using (torch.no_grad())
+        {
+            fc1.weight.zero_();
+            using var b1 = torch.tensor(new[] { -1.0f, 1, -2, 0.5f });
+            fc1.bias!.copy_(b1); // units 0 and 2 negative for every input → dead
+            fc2.weight.fill_(1);
+            using var b2 = torch.tensor(new[] { -10.0f, 0 });
+            fc2.bias!.copy_(b2); // unit 0: 1.5 − 10 < 0 → dead; unit 1: 1.5 → alive
+        }
+        using var net = new Sequential(fc1, new ReLU(), fc2, new ReLU());
+        using var x = torch.randn([16, 2]);
+        var layers = DeadUnits.per_layer<ReLU>(net, x);
+        Assert.Equal([("1", 0.5), ("3", 0.5)], layers);
+    }
+}

@@ -1,0 +1,172 @@
+using NormFree.Methods.MeanShiftRejection;
+using NormFree.Models;
+using NormFree.Nn;
+using NormFree.Optim;
+using NormFree.Torch;
+
+namespace NormFree.Tests.Methods;
+
+/// <summary>The Mean Shift Rejection ResNet (Ruff et al. 2019, §3–§4) built from the shared builder.</summary>
+public class MsrResNetTests
+{
+    static readonly long[] Spatial = [2, 3];
+
+    static void AssertUnitFilters(Parameter v)
+    {
+        using var norms = msr.filter_norms(v);
+        Assert.All(norms.data<float>(), n => Assert.Equal(1.0, n, 5));
+    }
+
+    [Fact]
+    public void ResNet20HasExponentialConvsCzmKernelsAndNoNormalization()
+    {
+        torch.manual_seed(1);
+        using var net = MsrResNet.Build(ResNetConfig.ResNet20, MsrConfig.CZMIG);
+        // 268,346 parameters in the plain (no-BN, bias-free) ResNet-20, plus one g per filter: 16 + 6·16 + 6·32 + 6·64.
+        Assert.Equal(268_346L + 688L, net.parameters().Sum(p => p.numel()));
+        Assert.Empty(net.modules().OfType<BatchNorm2d>());
+        var convs = net.modules().OfType<WeightNorm>().ToList();
+        Assert.Equal(19, convs.Count);
+        Assert.All(convs, wn => Assert.Equal(WeightNormMode.Exponential, wn.mode));
+        Assert.All(convs, wn => Assert.All(wn.weight_g.data<float>(), g => Assert.Equal(0.8, Math.Exp(g), 6)));
+        var zeroMean = MsrResNet.zero_mean_kernels(net, MsrConfig.CZMIG);
+        Assert.Equal(18, zeroMean.Count); // every conv but the stem's (§2)
+        Assert.All(zeroMean, v => Assert.True(msr.common_mode_fraction(v) < 1e-6));
+        Assert.All(MsrResNet.kernels(net), AssertUnitFilters);
+        var stem = ((WeightNorm)((Sequential)net.stem)[0]).weight_v;
+        Assert.DoesNotContain(stem, zeroMean);
+        Assert.True(msr.common_mode_fraction(stem) > 0.05);
+        Assert.All(net.blocks, b => Assert.Null(b.input)); // no noise in CZMIG
+        using var luma = MsrResNet.luma_loss(net, MsrConfig.CZMIG);
+        Assert.True(luma.item() < 1e-10, "every filter starts on LUMA's anchor ‖V_f‖ = 1");
+    }
+
+    [Fact]
+    public void FirstLayerSwitchAndNoiseSwitch()
+    {
+        var config = MsrConfig.CZMIGNoise with { ZeroMeanFirstLayer = true };
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        var zeroMean = MsrResNet.zero_mean_kernels(net, config);
+        Assert.Equal(7, zeroMean.Count); // the stem and the 2 convs of each of the 3 blocks
+        var stem = ((WeightNorm)((Sequential)net.stem)[0]).weight_v;
+        Assert.Contains(stem, zeroMean);
+        Assert.True(msr.common_mode_fraction(stem) < 1e-6);
+        Assert.All(net.blocks, b => Assert.Equal(0.1, Assert.IsType<MultiplicativeNoise>(b.input).amplitude));
+        Assert.Contains(net.named_modules(), e => e.name == "stage3.0.input");
+    }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    public void FoldingTheScaleGivesThePlainNetWithTheSameOutputs(ulong seed)
+    {
+        torch.manual_seed(seed);
+        var resnet = ResNetConfig.ResNet(14) with { InChannels = 1, ConvBias = true };
+        using var net = MsrResNet.Build(resnet, MsrConfig.CZMIGNoise);
+        using (torch.no_grad())
+            foreach (var (name, p) in net.named_parameters().Where(e => e.name.EndsWith("weight_g") || e.name.EndsWith("bias")))
+            {
+                using var r = torch.randn(p.shape);
+                using var moved = r * 0.2;
+                p.add_(moved); // away from e^g = 0.8 and b = 0, so the fold has something to fold
+            }
+        net.eval();
+        using var x = torch.randn([3, 1, 16, 16]);
+        using var y = net.call(x);
+        using var plain = MsrResNet.fold(net);
+        Assert.Empty(plain.modules().OfType<WeightNorm>());
+        Assert.Empty(plain.modules().OfType<MultiplicativeNoise>());
+        Assert.False(plain.training);
+        using var reference = ResNet.Build(resnet with { Normalization = false });
+        Assert.Equal(reference.named_parameters().Select(e => e.name), plain.named_parameters().Select(e => e.name));
+        using var z = plain.call(x);
+        Assert.True(y.allclose(z, 1e-5, 1e-6));
+    }
+
+    [Fact]
+    public void NoiseChangesTrainingOutputsOnly()
+    {
+        torch.manual_seed(3);
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, MsrConfig.CZMIGNoise);
+        using var x = torch.randn([2, 1, 12, 12]);
+        using var _ = torch.no_grad();
+        using var a = net.call(x);
+        using var b = net.call(x);
+        Assert.False(a.allclose(b, 1e-6, 1e-7));
+        net.eval();
+        using var c = net.call(x);
+        using var d = net.call(x);
+        Assert.True(c.equal(d));
+    }
+
+    [Fact]
+    public void OneTrainingStepAdjustsOnlyTheZeroMeanKernelsAndStaysFinite()
+    {
+        torch.manual_seed(4);
+        var config = MsrConfig.CZMIGNoise;
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        using var x = torch.randn([4, 1, 16, 16]);
+        using var target = torch.tensor(new long[] { 1, 2, 3, 4 });
+        using (torch.NewDisposeScope())
+        {
+            var loss = F.cross_entropy(net.call(x), target) + MsrResNet.luma_loss(net, config);
+            Assert.True(double.IsFinite(loss.item()));
+            loss.backward();
+        }
+        var zeroMean = MsrResNet.zero_mean_kernels(net, config);
+        var before = net.named_parameters().ToDictionary(e => e.name, e => { using var g = e.parameter.grad!; return g.clone(); });
+        MsrResNet.zero_mean_gradients(net, config).apply();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using var g = p.grad!;
+            using var old = before[name];
+            using var finite = g.isfinite().all();
+            Assert.True(finite.item() != 0, $"non-finite gradient for {name}");
+            if (!zeroMean.Contains(p))
+            {
+                Assert.True(g.equal(old), $"{name} is not a zero-mean kernel, its gradient must not change");
+                continue;
+            }
+            using var mean = g.mean(Spatial, keepdim: true);
+            using var oldMean = old.mean(Spatial, keepdim: true);
+            using var expected = oldMean * (1 - config.Zmg);
+            Assert.True(mean.allclose(expected, 1e-4, 1e-9), $"{name}: slice means not scaled by 1 − z");
+        }
+    }
+    [Theory]
+    [InlineData(5UL)]
+    [InlineData(6UL)]
+    public void CzmgAsAnOptimizerHookRunsBetweenBackwardAndTheUpdate(ulong seed)
+    {
+        torch.manual_seed(seed);
+        var config = MsrConfig.CZMIG;
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        const double lr = 0.1;
+        using var sgd = new SGD(net.parameters(), lr); // no momentum: the update is −lr · (hooked gradient)
+        sgd.gradient_hooks.Add(MsrResNet.zero_mean_gradients(net, config));
+        using var x = torch.randn([4, 1, 12, 12]) + 2; // inputs with a mean, so the kernels' gradients have slice means
+        using var target = torch.tensor(new long[] { 0, 1, 2, 3 });
+        using (torch.NewDisposeScope()) F.cross_entropy(net.call(x), target).backward();
+        var zeroMean = MsrResNet.zero_mean_kernels(net, config);
+        var grads = net.named_parameters().ToDictionary(e => e.name, e => { using var g = e.parameter.grad!; return g.clone(); });
+        var before = net.named_parameters().ToDictionary(e => e.name, e => e.parameter.detach().clone());
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using var g = p.grad!;
+            Assert.True(g.equal(grads[name]), $"{name}: the hook ran before step()"); // backward alone leaves ∇V as it is
+        }
+        sgd.step();
+        foreach (var (name, p) in net.named_parameters())
+        {
+            using var raw = grads[name];
+            using var old = before[name];
+            using var expected = zeroMean.Contains(p) ? msr.zero_mean_gradient(raw, config.Zmg) : raw.clone();
+            using var g = p.grad!;
+            Assert.True(g.allclose(expected, 1e-5, 1e-9), $"{name}: the gradient step() left is not the CZMG one");
+            using var now = p.detach();
+            using var moved = old - now;
+            using var update = expected * lr;
+            Assert.True(moved.allclose(update, 1e-4, 1e-7), $"{name}: the update did not use the hooked gradient");
+        }
+    }
+}

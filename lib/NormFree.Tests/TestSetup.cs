@@ -1,0 +1,19 @@
+using System.Runtime.CompilerServices;
+using NormFree.Torch;
+
+namespace NormFree.Tests;
+
+static class TestSetup
+{
+    /// <summary>One intra-op thread for the tests: xunit already runs test classes in parallel on every core, and
+    /// libtorch's OpenMP threads on top oversubscribe them; on a shared machine an OpenMP barrier waiting for a
+    /// descheduled thread turns a tiny conv2d from ~0.1 ms into tens of ms (measured at load 24 on 2 cores).
+    /// Test tensors are tiny, so one thread loses nothing. OMP_NUM_THREADS, when set, still wins.</summary>
+#pragma warning disable CA2255 // a test assembly is the place for process-wide test settings
+    [ModuleInitializer]
+    internal static void OneIntraOpThread()
+    {
+        if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null) torch.set_num_threads(1);
+    }
+#pragma warning restore CA2255
+}
