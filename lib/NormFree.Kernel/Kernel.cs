@@ -123,10 +123,12 @@ public sealed partial class Kernel : IDisplaySink
 
     // ---- iopub ---------------------------------------------------------------------------------------------
 
-    void Publish(string msgType, JsonObject content)
+    /// <summary>Publishes on iopub as a child of <paramref name="parent"/> (a header's JSON), by default of the shell
+    /// request being served, whose outputs these are.</summary>
+    void Publish(string msgType, JsonObject content, string? parent = null)
     {
-        var parent = JsonNode.Parse(parentHeader) as JsonObject ?? [];
-        var message = new Message([Encoding.UTF8.GetBytes(msgType)], Message.NewHeader(msgType, session), parent, [], content, []);
+        var parentObject = JsonNode.Parse(parent ?? parentHeader) as JsonObject ?? [];
+        var message = new Message([Encoding.UTF8.GetBytes(msgType)], Message.NewHeader(msgType, session), parentObject, [], content, []);
         lock (iopubGate) iopub.Send(wire.Encode(message));
     }
 

@@ -181,6 +181,8 @@ class KernelTests(unittest.TestCase):
         interrupt()
         reply = reply_to(self.kc, msg_id)
         self.assertEqual((reply["status"], reply["ename"]), ("error", "Interrupted"))
+        # The cell's 'idle' comes after its error output (the interrupt request's own status is not the cell's).
+        self.assertEqual([o["content"]["ename"] for o in outputs_of(self.kc, msg_id) if o["msg_type"] == "error"], ["Interrupted"])
         self.assertEqual(of_type(self.run_ok("1 + 1"), "execute_result")[0]["data"]["text/plain"], "2")
 
     def test_interrupt_stops_a_library_loop_cooperatively(self):
