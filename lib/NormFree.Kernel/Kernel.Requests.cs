@@ -14,7 +14,16 @@ public sealed partial class Kernel
         if (socket == shell) parentHeader = header;
         Publish("status", new JsonObject { ["execution_state"] = "busy" }, header);
         try { Handle(socket, request); }
-        catch (Exception e) { log.WriteLine($"[normfree kernel] {request.Type} failed: {e}"); }
+        catch (Exception e) when (e is not ZmqException)
+        {
+            // A request the kernel could not serve still gets its reply, so no client waits forever.
+            log.WriteLine($"[normfree kernel] {request.Type} failed: {e}");
+            if (request.Type.EndsWith("_request", StringComparison.Ordinal))
+                Reply(socket, request, request.Type.Replace("_request", "_reply"), new JsonObject
+                {
+                    ["status"] = "error", ["ename"] = e.GetType().Name, ["evalue"] = e.Message, ["traceback"] = new JsonArray(),
+                });
+        }
         finally { Publish("status", new JsonObject { ["execution_state"] = "idle" }, header); }
     }
 
@@ -61,7 +70,7 @@ public sealed partial class Kernel
         ["language_info"] = new JsonObject
         {
             ["name"] = "csharp",
-            ["version"] = Environment.Version.ToString(),
+            ["version"] = ScriptSession.CSharpVersion,
             ["mimetype"] = "text/x-csharp",
             ["file_extension"] = ".cs",
             ["pygments_lexer"] = "csharp",

@@ -36,6 +36,9 @@ public sealed class ScriptSession(string baseDirectory, ScriptGlobals globals)
 
     ScriptState<object>? state;
 
+    /// <summary>The C# version cells are compiled as (the latest this Roslyn knows), e.g. "14.0".</summary>
+    public static string CSharpVersion => Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString();
+
     public string BaseDirectory => baseDirectory;
 
     /// <summary>The framework's assemblies (the trusted platform assemblies of this runtime), so cells see the
