@@ -40,7 +40,13 @@ public sealed partial class Kernel
                 break;
             case "complete_request": Reply(socket, request, "complete_reply", Complete(request)); break;
             case "inspect_request":
-                Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+                var code = request.Text("code") ?? "";
+                var found = scripts.Inspect(code, Utf16Index(code, request.Number("cursor_pos", code.Length)));
+                Reply(socket, request, "inspect_reply", new JsonObject
+                {
+                    ["status"] = "ok", ["found"] = found is not null, ["metadata"] = new JsonObject(),
+                    ["data"] = found is null ? new JsonObject() : new JsonObject { ["text/plain"] = found },
+                });
                 break;
             case "history_request": Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
             case "comm_info_request": Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
