@@ -169,4 +169,33 @@ public class MsrResNetTests
             Assert.True(moved.allclose(update, 1e-4, 1e-7), $"{name}: the update did not use the hooked gradient");
         }
     }
+    [Fact]
+    public void KernelTraceCountsFiltersBelowATenthOfTheirInitialMagnitude()
+    {
+        torch.manual_seed(7);
+        using var bn = ResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, new ResNetParts { Init = ResNetInit.He });
+        var trace = new KernelTrace(bn);
+        var start = trace.record(0);
+        Assert.Equal(0, start.DeflatedFraction);
+        Assert.InRange(start.CommonModeFraction, 0.2, 0.45); // a random 3×3 kernel: ‖slice means‖/‖V‖ ≈ 1/3
+        var kernels = MsrResNet.kernels(bn);
+        var total = kernels.Sum(k => k.size(0));
+        using (torch.no_grad())
+        {
+            using var first = kernels[1].narrow(0, 0, 3);
+            first.mul_(0.09);  // 3 filters to 9 % of their magnitude: deflated
+            using var next = kernels[1].narrow(0, 3, 2);
+            next.mul_(0.11);   // 2 filters to 11 %: not (yet)
+        }
+        var later = trace.record(10);
+        Assert.Equal(3.0 / total, later.DeflatedFraction, 12);
+        Assert.Equal(10, later.Step);
+        Assert.True(later.MeanNorm < start.MeanNorm);
+
+        using var czm = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, MsrConfig.CZMIG);
+        var unit = new KernelTrace(czm).record(0);
+        Assert.Equal(1.0, unit.MeanNorm, 5);
+        Assert.True(unit.StdNorm < 1e-5);
+        Assert.True(unit.CommonModeFraction < 1e-6);
+    }
 }

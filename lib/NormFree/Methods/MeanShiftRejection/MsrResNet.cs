@@ -53,11 +53,16 @@ public static class MsrResNet
 
     /// <summary>The kernels CZMI initialises and CZMG adjusts: every spatial (k &gt; 1) conv kernel, except the first
     /// layer's (the convs of the stem) unless <see cref="MsrConfig.ZeroMeanFirstLayer"/>.</summary>
-    public static IReadOnlyList<Parameter> zero_mean_kernels(ResNet model, MsrConfig config)
+    public static IReadOnlyList<Parameter> zero_mean_kernels(ResNet model, MsrConfig config) =>
+        zero_mean_kernels(model, config.ZeroMeanFirstLayer);
+
+    /// <summary>Every spatial (k &gt; 1) conv kernel, the first layer's (the convs of the stem) only when
+    /// <paramref name="firstLayer"/>; for any <see cref="ResNet"/>.</summary>
+    public static IReadOnlyList<Parameter> zero_mean_kernels(ResNet model, bool firstLayer)
     {
         var first = model.stem.modules().OfType<Conv2d>().ToHashSet();
         return model.modules().OfType<Conv2d>()
-            .Where(c => c.kernel_size > 1 && (config.ZeroMeanFirstLayer || !first.Contains(c)))
+            .Where(c => c.kernel_size > 1 && (firstLayer || !first.Contains(c)))
             .Select(c => c.weight).ToList();
     }
 

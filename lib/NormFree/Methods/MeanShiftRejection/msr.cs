@@ -124,6 +124,30 @@ public static class msr
         return commonNorm.item() / norm.item();
     }
 
+    /// <summary>The mean-shift response of a conv (§2): how far its outputs move when a per-channel constant S_c is
+    /// added to input channel c, as max |y(x + S) − y(x)| / max |y(x)| over the interior outputs (whose k×k window
+    /// avoids the zero padding, so only Σ_i W_{f,c,i}·S_c can move them: 0 for a CZM filter) and over the border
+    /// outputs (within <c>padding</c> of an edge, where the padded zeros are not shifted and any filter moves).</summary>
+    /// <param name="conv">A stride-1 conv.</param>
+    /// <param name="x">Input (B, C_in, H, W).</param>
+    /// <param name="shift">S, broadcastable to x: (1, C_in, 1, 1) for a per-channel shift.</param>
+    public static (double Interior, double Border) mean_shift_response(Conv2d conv, Tensor x, Tensor shift)
+    {
+        if (conv.stride != 1) throw new ArgumentException($"mean_shift_response needs a stride-1 conv, got stride {conv.stride}", nameof(conv));
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var y = conv.call(x); // (B, C_out, H', W')
+        var moved = conv.call(x + shift) - y;
+        var diff = moved.abs();
+        var scale = y.abs().max().item();
+        var (p, h, w) = (conv.padding, y.size(2), y.size(3));
+        if (h <= 2 * p || w <= 2 * p) throw new ArgumentException($"mean_shift_response: output {h}×{w} has no interior inside a padding of {p}", nameof(x));
+        var interior = diff.narrow(2, p, h - 2 * p).narrow(3, p, w - 2 * p).max().item();
+        var border = diff.clone();
+        border.narrow(2, p, h - 2 * p).narrow(3, p, w - 2 * p).zero_(); // keep the border positions only
+        return (interior / scale, border.max().item() / scale);
+    }
+
     // ---- argument checks -----------------------------------------------------------------------------------
 
     static void CheckSpatialKernel(Tensor t, string function)
