@@ -8,11 +8,14 @@ public sealed partial class Kernel
         Message request;
         try { request = wire.Decode(frames); }
         catch (InvalidDataException e) { log.WriteLine($"[normfree kernel] dropped a message: {e.Message}"); return; }
-        if (socket == shell) parentHeader = request.Header.ToJsonString();
-        Publish("status", new JsonObject { ["execution_state"] = "busy" });
+        // Outputs belong to the shell request being served; a control request (an interrupt during a cell) gets its
+        // own busy/idle, which must not read as the running cell's.
+        var header = request.Header.ToJsonString();
+        if (socket == shell) parentHeader = header;
+        Publish("status", new JsonObject { ["execution_state"] = "busy" }, header);
         try { Handle(socket, request); }
         catch (Exception e) { log.WriteLine($"[normfree kernel] {request.Type} failed: {e}"); }
-        finally { Publish("status", new JsonObject { ["execution_state"] = "idle" }); }
+        finally { Publish("status", new JsonObject { ["execution_state"] = "idle" }, header); }
     }
 
     void Handle(ZmqSocket socket, Message request)
@@ -78,8 +81,7 @@ public sealed partial class Kernel
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count });
 
         var (result, error) = RunCell(code, $"In[{count}]");
-        stdout.Flush();
-        stderr.Flush();
+        FlushOutput();
         if (error is null && result is not null && !silent)
         {
             try { Publish("execute_result", new JsonObject { ["execution_count"] = count, ["data"] = DisplayFormatter.Format(result), ["metadata"] = new JsonObject() }); }
@@ -133,10 +135,10 @@ public sealed partial class Kernel
             try { queued = wire.Decode(frames); }
             catch (InvalidDataException) { continue; }
             if (queued.Type != "execute_request") { Dispatch(shell, frames); continue; }
-            parentHeader = queued.Header.ToJsonString();
-            Publish("status", new JsonObject { ["execution_state"] = "busy" });
+            var header = queued.Header.ToJsonString();
+            Publish("status", new JsonObject { ["execution_state"] = "busy" }, header);
             Reply(shell, queued, "execute_reply", new JsonObject { ["status"] = "aborted", ["execution_count"] = executionCount });
-            Publish("status", new JsonObject { ["execution_state"] = "idle" });
+            Publish("status", new JsonObject { ["execution_state"] = "idle" }, header);
         }
         parentHeader = failed;
     }

@@ -21,7 +21,8 @@ public sealed partial class Kernel : IDisplaySink
     readonly ScriptGlobals globals;
     readonly ScriptSession scripts;
     readonly StreamOutput stdout, stderr;
-    readonly TextWriter log = new StreamWriter(Console.OpenStandardError()) { AutoFlush = true };
+    readonly NativeOutputCapture nativeOut, nativeErr;
+    readonly TextWriter log;
     volatile string parentHeader = "{}";
     int executionCount;
 
@@ -37,6 +38,9 @@ public sealed partial class Kernel : IDisplaySink
         scripts = new ScriptSession(baseDirectory, globals);
         stdout = new StreamOutput("stdout", PublishStream);
         stderr = new StreamOutput("stderr", PublishStream);
+        nativeOut = new NativeOutputCapture(1, stdout);
+        nativeErr = new NativeOutputCapture(2, stderr);
+        log = new StreamWriter(nativeErr.Original) { AutoFlush = true };
         runner.CellStarting += token =>
         {
             globals.InterruptToken = token;
@@ -63,8 +67,7 @@ public sealed partial class Kernel : IDisplaySink
             Serve("shell", shell, frames => Dispatch(shell, frames)),
         ];
         exiting.Wait();
-        stdout.Flush();
-        stderr.Flush();
+        FlushOutput();
         context.Shutdown();
         // A thread still inside a running cell cannot be stopped; the process exit ends it.
         var stopped = threads.All(t => t.Join(TimeSpan.FromSeconds(2)));
@@ -120,11 +123,22 @@ public sealed partial class Kernel : IDisplaySink
 
     // ---- iopub ---------------------------------------------------------------------------------------------
 
-    void Publish(string msgType, JsonObject content)
+    /// <summary>Publishes on iopub as a child of <paramref name="parent"/> (a header's JSON), by default of the shell
+    /// request being served, whose outputs these are.</summary>
+    void Publish(string msgType, JsonObject content, string? parent = null)
     {
-        var parent = JsonNode.Parse(parentHeader) as JsonObject ?? [];
-        var message = new Message([Encoding.UTF8.GetBytes(msgType)], Message.NewHeader(msgType, session), parent, [], content, []);
+        var parentObject = JsonNode.Parse(parent ?? parentHeader) as JsonObject ?? [];
+        var message = new Message([Encoding.UTF8.GetBytes(msgType)], Message.NewHeader(msgType, session), parentObject, [], content, []);
         lock (iopubGate) iopub.Send(wire.Encode(message));
+    }
+
+    /// <summary>Sends what was written so far, from managed and native code.</summary>
+    void FlushOutput()
+    {
+        nativeOut.Drain();
+        nativeErr.Drain();
+        stdout.Flush();
+        stderr.Flush();
     }
 
     void PublishStream(string name, string text) => Publish("stream", new JsonObject { ["name"] = name, ["text"] = text });
@@ -136,8 +150,7 @@ public sealed partial class Kernel : IDisplaySink
     void PublishDisplay(string msgType, string displayId, JsonObject data)
     {
         // What the cell printed before the display comes before it.
-        stdout.Flush();
-        stderr.Flush();
+        FlushOutput();
         Publish(msgType, new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["transient"] = new JsonObject { ["display_id"] = displayId } });
     }
 

@@ -119,13 +119,18 @@ class KernelTests(unittest.TestCase):
         self.assertEqual(of_type(outputs, "execute_result")[0]["data"]["text/plain"], "7")
 
     def test_console_output_is_streamed_while_the_cell_runs(self):
-        outputs = self.run_ok('Console.WriteLine("first");\nSystem.Threading.Thread.Sleep(1500);\n'
+        outputs = self.run_ok('Console.WriteLine("first");\nSystem.Threading.Thread.Sleep(1000);\n'
                               'Console.WriteLine("second");\nConsole.Error.Write("careful");')
         streams = [(s["name"], s["text"]) for s in of_type(outputs, "stream")]
         # "first" went out on its own, before the cell wrote "second": output is not held until the cell ends.
         self.assertEqual(streams[0], ("stdout", "first\n"))
         self.assertEqual("".join(t for n, t in streams if n == "stdout"), "first\nsecond\n")
         self.assertEqual("".join(t for n, t in streams if n == "stderr"), "careful")
+
+    def test_native_output_is_captured(self):
+        outputs = self.run_ok('static class Libc { [System.Runtime.InteropServices.DllImport("libc")] public static extern nint write(int fd, byte[] text, nint count); }\n'
+                              'Libc.write(2, "from native code\\n"u8.ToArray(), 17);')
+        self.assertIn(("stderr", "from native code\n"), [(s["name"], s["text"]) for s in of_type(outputs, "stream")])
 
     def test_display_and_update_in_place(self):
         outputs = self.run_ok('var shown = display(new Table("seed", "accuracy").Add(0, 0.5));\n'
@@ -172,10 +177,12 @@ class KernelTests(unittest.TestCase):
             msg = self.kc.get_iopub_msg(timeout=TIMEOUT)
             if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "execute_input":
                 break
-        time.sleep(1.0)
+        time.sleep(0.3)  # into the cell's loop (an interrupt before the cell starts would find nothing to stop)
         interrupt()
         reply = reply_to(self.kc, msg_id)
         self.assertEqual((reply["status"], reply["ename"]), ("error", "Interrupted"))
+        # The cell's 'idle' comes after its error output (the interrupt request's own status is not the cell's).
+        self.assertEqual([o["content"]["ename"] for o in outputs_of(self.kc, msg_id) if o["msg_type"] == "error"], ["Interrupted"])
         self.assertEqual(of_type(self.run_ok("1 + 1"), "execute_result")[0]["data"]["text/plain"], "2")
 
     def test_interrupt_stops_a_library_loop_cooperatively(self):

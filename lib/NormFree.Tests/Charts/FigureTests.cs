@@ -172,6 +172,18 @@ public class FigureTests
     }
 
     [Fact]
+    public void ALegendThatWouldHideDataInEveryCornerGoesBesideThePlot()
+    {
+        // Lines along the top and the bottom edge: every inside corner would cover one of them.
+        var fig = new Figure().XLim(0, 1).YLim(0, 1).Line([0, 1], [0.97, 0.97], "top").Line([0, 1], [0.03, 0.03], "bottom");
+        var svg = new SvgReader(fig.ToSvg());
+        var (x, _, w, _) = svg.PlotArea();
+        var box = svg.ByClass("g", "legend").Single().Elements().First();
+        Assert.True(SvgReader.Attr(box, "x") > x + w, "the legend should sit right of the plot");
+        Assert.True(SvgReader.Attr(box, "x") + SvgReader.Attr(box, "width") <= 560, "and inside the figure");
+    }
+
+    [Fact]
     public void ATallLegendGoesBesideThePlot()
     {
         var fig = new Figure().XLim(0, 1).YLim(0, 1);

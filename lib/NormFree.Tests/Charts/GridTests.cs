@@ -51,6 +51,22 @@ public class GridTests
     }
 
     [Fact]
+    public void ASharedLegendListsEachLabelOnceRightOfThePanels()
+    {
+        Figure Labelled(double scale) => new Figure().Line([0, 1], [0, scale], "with BN").Line([0, 1], [scale, 0], "without");
+        var svg = new SvgReader(Figure.Grid(2, Labelled(1), Labelled(2), Labelled(3)).SharedLegend().ToSvg());
+        var legend = svg.ByClass("g", "legend").Single();
+        Assert.Equal(["with BN", "without"], svg.ByClass("g", "legend-entry").Select(e => e.Value));
+        var box = legend.Elements().First();
+        var panelRight = svg.ByClass("g", "panel").Max(p => Offset(p).X) + svg.PlotArea(1).X + svg.PlotArea(1).W;
+        Assert.True(SvgReader.Attr(box, "x") > panelRight, "the legend should sit right of the last column");
+        Assert.True(SvgReader.Attr(box, "x") + SvgReader.Attr(box, "width") <= SvgReader.Attr(svg.Document.Root!, "width"), "and inside the grid");
+        Assert.InRange(SvgReader.Attr(svg.Document.Root!, "width"), 600, 1000); // the panels make room for it
+        // Without the option every panel draws its own.
+        Assert.Equal(3, new SvgReader(Figure.Grid(2, Labelled(1), Labelled(2), Labelled(3)).ToSvg()).ByClass("g", "legend").Count);
+    }
+
+    [Fact]
     public void TextFallbackListsEveryPanel()
     {
         var text = Figure.Grid(2, Panel(1), Panel(2)).Title("depths").ToString();

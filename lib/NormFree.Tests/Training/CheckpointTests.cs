@@ -1,6 +1,7 @@
 using NormFree.Nn;
 using NormFree.Optim;
 using NormFree.Torch;
+using NormFree.Tests.Data;
 using NormFree.Training;
 
 namespace NormFree.Tests.Training;
@@ -8,9 +9,9 @@ namespace NormFree.Tests.Training;
 [Collection(SerialTrainingCollection.Name)]
 public sealed class CheckpointTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("nf-checkpoint-").FullName;
+    readonly TempFolder folder = new();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => folder.Dispose();
 
     static Sequential Net() => new(new Linear(4, 6), new ReLU(), new Dropout(0.5), new Linear(6, 3));
 
@@ -35,7 +36,7 @@ public sealed class CheckpointTests : IDisposable
         Step(model, opt, data);
         var history = new History { Label = "x" };
         history.AddStep(1.25);
-        var path = Checkpoint.PathFor(dir, 2);
+        var path = Checkpoint.PathFor(folder.Path, 2);
         Checkpoint.save(path, model, opt, 2, history, new Dictionary<string, Generator> { ["data"] = data }, config: "cfg");
         // Reference: continue the original run two more steps.
         Step(model, opt, data);
@@ -55,16 +56,16 @@ public sealed class CheckpointTests : IDisposable
         var a = model.state_dict();
         var b = other.state_dict();
         foreach (var (name, t) in a) Assert.Equal(t.bytes(), b[name].bytes());
-        Assert.Equal(Checkpoint.latest(dir), path);
+        Assert.Equal(Checkpoint.latest(folder.Path), path);
     }
 
     [Fact]
     public void LatestPicksTheMostEpochs()
     {
-        Assert.Null(Checkpoint.latest(Path.Combine(dir, "none")));
-        foreach (var e in new[] { 3, 12, 7 }) File.WriteAllText(Checkpoint.PathFor(dir, e), "");
-        File.WriteAllText(Path.Combine(dir, "epoch-0099.safetensors.tmp"), "");
-        Assert.Equal(Checkpoint.PathFor(dir, 12), Checkpoint.latest(dir));
+        Assert.Null(Checkpoint.latest(Path.Combine(folder.Path, "none")));
+        foreach (var e in new[] { 3, 12, 7 }) File.WriteAllText(Checkpoint.PathFor(folder.Path, e), "");
+        File.WriteAllText(Path.Combine(folder.Path, "epoch-0099.safetensors.tmp"), "");
+        Assert.Equal(Checkpoint.PathFor(folder.Path, 12), Checkpoint.latest(folder.Path));
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using var model = Net();
         using var opt = new SGD(model.parameters(), lr: 0.1, momentum: 0.9);
-        var path = Checkpoint.PathFor(dir, 1);
+        var path = Checkpoint.PathFor(folder.Path, 1);
         Checkpoint.save(path, model, opt, 1, new History());
 
         using var wider = new Sequential(new Linear(4, 7), new ReLU(), new Dropout(0.5), new Linear(7, 3));
@@ -81,7 +82,7 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains(path, e.Message);
         Assert.Contains("shape", e.Message);
 
-        var plain = Path.Combine(dir, "plain.safetensors");
+        var plain = Path.Combine(folder.Path, "plain.safetensors");
         Safetensors.save_file(model.state_dict(), plain);
         var e2 = Assert.Throws<InvalidDataException>(() => Checkpoint.load(plain, model, opt));
         Assert.Contains(plain, e2.Message);

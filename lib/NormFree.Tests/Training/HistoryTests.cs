@@ -99,4 +99,15 @@ public class HistoryTests
         Assert.Equal("final test acc 80.00%, best 90.00% over 1/1 seeds", one.ToString());
         Assert.Contains("n/a", SeedSummary.From("", [3], [runs[2]]).ToString());
     }
+
+    [Fact]
+    public void TablesForNotebooks()
+    {
+        var h = Run("seed 1", TrainingStatus.Completed, 0.5, 0.75);
+        var table = h.ToTable();
+        Assert.Equal(2, table.Rows.Count);
+        Assert.Equal(["2", "1.3", "50.00%", "1", "75.00%", "0.1", "1.5"], table.Rows[1]);
+        var s = SeedSummary.From("net", [1, 2], [h, Run("", TrainingStatus.Diverged)]);
+        Assert.Equal(["2", "Diverged", "0", "NaN%", "NaN%", ""], s.ToTable().Rows[1]);
+    }
 }

@@ -1,17 +1,18 @@
 using System.Buffers.Binary;
 using System.Text;
 using NormFree.Torch;
+using NormFree.Tests.Data;
 using NormFree.Training;
 
 namespace NormFree.Tests.Training;
 
 public sealed class SafetensorsTests : IDisposable
 {
-    readonly string dir = Directory.CreateTempSubdirectory("nf-safetensors-").FullName;
+    readonly TempFolder folder = new();
 
-    public void Dispose() => Directory.Delete(dir, recursive: true);
+    public void Dispose() => folder.Dispose();
 
-    string PathOf(string name) => Path.Combine(dir, name);
+    string PathOf(string name) => folder.File(name);
 
     [Fact]
     public void RoundTripKeepsEveryDTypeShapeAndValue()

@@ -42,7 +42,7 @@ public static class SignalPropagation
         {
             // Layers dispose their intermediates once consumed; an alias keeps each recorded output (and its place
             // in the autograd graph) until the end of this scope.
-            var output = ForwardProbe.run(model, input, select, (name, h) => recorded.Add((name, h.alias())));
+            var output = ForwardProbe.run(model, input, select, (name, _, h) => recorded.Add((name, h.alias())));
             if (loss is not null)
                 grads = GradientsAt(loss(output), recorded.Select(r => r.output).ToList());
         }

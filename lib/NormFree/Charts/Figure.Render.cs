@@ -1,8 +1,9 @@
 namespace NormFree.Charts;
 
-/// <summary>How a grid draws a panel: shared y limits, and whether this panel shows its y tick labels and y label.
-/// Hidden labels keep their space, so every panel in a row has the same plot area.</summary>
-internal sealed record PanelOptions((double Min, double Max)? SharedY, bool HideYText)
+/// <summary>How a grid draws a panel: shared y limits, whether this panel shows its y tick labels and y label (hidden
+/// labels keep their space, so every panel in a row has the same plot area), and whether it draws its own legend (not
+/// when the grid draws one for all panels).</summary>
+internal sealed record PanelOptions((double Min, double Max)? SharedY, bool HideYText, bool HideLegend = false)
 {
     public static readonly PanelOptions None = new(null, false);
 }
@@ -55,6 +56,9 @@ public sealed partial class Figure
             throw new ArgumentException($"YLim: a log axis needs positive limits, got ({y.Min}, {y.Max})");
     }
 
+    /// <summary>Where the plot area starts, below the title.</summary>
+    internal double PlotTop => 10 + (title is null ? 0 : Theme.TitleSize + 12);
+
     /// <summary>Draws this figure into a <paramref name="width"/> × <paramref name="height"/> box at the origin.</summary>
     internal void Render(Svg svg, double width, double height, PanelOptions options)
     {
@@ -63,7 +67,7 @@ public sealed partial class Figure
         var heat = HeatmapPanel;
 
         // Vertical layout: title, plot, x tick labels, x label.
-        var top = 10 + (title is null ? 0 : Theme.TitleSize + 12);
+        var top = PlotTop;
         var categoryLabels = CategoryLabels(heat);
         var slanted = categoryLabels is not null &&
                       categoryLabels.Max(l => Theme.TextWidth(l, Theme.TickSize)) > 0.9 * (width - 120) / categoryLabels.Count;
@@ -71,29 +75,34 @@ public sealed partial class Figure
         var bottom = Theme.TickLength + 4 + Theme.TickSize + slantedDrop + (xLabel is null ? 0 : Theme.LabelSize + 10) + 6;
         var plotHeight = Math.Max(20, height - top - bottom);
 
-        // Horizontal layout: y label, y tick labels, plot, colour bar.
+        // Horizontal layout: y label, y tick labels, plot, colour bar, and the legend when it sits outside.
         var yTicks = AxisTicks(yScale, yl, plotHeight / YTickSpacing, heat?.RowLabels, heat?.Rows);
         var yTickWidth = yTicks.Major.Count == 0 ? 0 : yTicks.Major.Max(t => Theme.TextWidth(t.Text, Theme.TickSize));
         var left = 8 + (yLabel is null ? 0 : Theme.LabelSize + 10) + yTickWidth + Theme.TickLength + 4;
-        var right = 18 + (heat is null ? 0 : ColorBar.Width(heat, plotHeight)) +
-                    (Legend.Outside(series, plotHeight) ? Legend.OutsideWidth(series) : 0);
-        var plotWidth = Math.Max(20, width - left - right);
-        var xTicks = XTicks(xl, plotWidth, heat, categoryLabels);
-
-        var x = new Axis(xScale, xl.Min, xl.Max, left, left + plotWidth) { Ticks = xTicks.Major, MinorTicks = xTicks.Minor };
-        var y = new Axis(yScale, yl.Min, yl.Max, top + plotHeight, top) { Ticks = yTicks.Major, MinorTicks = yTicks.Minor };
-        var plot = new Plot(x, y, left, top, plotWidth, plotHeight);
+        Plot Layout(bool legendOutside)
+        {
+            var right = 18 + (heat is null ? 0 : ColorBar.Width(heat, plotHeight)) + (legendOutside ? Legend.OutsideWidth(series) : 0);
+            var plotWidth = Math.Max(20, width - left - right);
+            var xTicks = XTicks(xl, plotWidth, heat, categoryLabels);
+            var x = new Axis(xScale, xl.Min, xl.Max, left, left + plotWidth) { Ticks = xTicks.Major, MinorTicks = xTicks.Minor };
+            var y = new Axis(yScale, yl.Min, yl.Max, top + plotHeight, top) { Ticks = yTicks.Major, MinorTicks = yTicks.Minor };
+            return new Plot(x, y, left, top, plotWidth, plotHeight);
+        }
+        // The legend goes beside the plot when it is too tall to sit inside, or when every inside corner would hide data.
+        var legendOutside = !options.HideLegend && Legend.TooTall(series, plotHeight);
+        var plot = Layout(legendOutside);
+        if (!options.HideLegend && !legendOutside && Legend.HidesData(plot, series)) plot = Layout(legendOutside = true);
 
         svg.Raw("<g class=\"figure\">\n");
         svg.Rect(0, 0, width, height, "class=\"background\" fill=\"#ffffff\"");
         if (title is not null)
-            svg.Text(left + plotWidth / 2, 10 + Theme.TitleSize, Svg.Escape(title),
+            svg.Text(left + plot.Width / 2, 10 + Theme.TitleSize, Svg.Escape(title),
                      $"class=\"title\" text-anchor=\"middle\" font-size=\"{Svg.Num(Theme.TitleSize)}\" font-weight=\"600\" fill=\"{Theme.Ink}\"");
         if (heat is null) GridLines(svg, plot);
         DrawData(svg, plot);
         Axes(svg, plot, slanted, options.HideYText);
         AxisLabels(svg, plot, bottom, slantedDrop, options.HideYText);
-        Legend.Draw(svg, plot, series);
+        if (!options.HideLegend) Legend.Draw(svg, plot, series, legendOutside);
         if (heat is not null) ColorBar.Draw(svg, heat, plot.Right, plot.Top, plot.Height);
         svg.Raw("</g>\n");
     }

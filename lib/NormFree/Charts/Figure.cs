@@ -149,6 +149,9 @@ public sealed partial class Figure : IChart
     }
 
     /// <summary>The standalone SVG document around rendered content (shared with <see cref="FigureGrid"/>).</summary>
+    /// <summary>The labelled series, in the order they were added.</summary>
+    internal IEnumerable<Series> LabelledSeries => series.Where(s => s.Label is not null);
+
     internal static string Document(Svg content, double width, double height, string? title) =>
         $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Svg.Num(width)}\" height=\"{Svg.Num(height)}\" " +
         $"viewBox=\"0 0 {Svg.Num(width)} {Svg.Num(height)}\" font-family=\"{Theme.Font}\" role=\"img\">\n" +

@@ -7,7 +7,7 @@ namespace NormFree.Charts;
 /// one SVG. Built with <see cref="Figure.Grid"/>:
 /// <code>Figure.Grid(3, depths.Select(d =&gt; new Figure($"depth {d}").Line(...))).ShareY()</code>
 /// <see cref="ShareY"/> gives every panel the same y limits (the union of their own) and keeps y tick labels and the
-/// y label on the first column only.
+/// y label on the first column only; <see cref="SharedLegend"/> draws one legend for all panels, right of the grid.
 /// </summary>
 [TypeFormatterSource(typeof(ChartFormatterSource), PreferredMimeTypes = ["image/svg+xml", "text/plain"])]
 public sealed class FigureGrid : IChart
@@ -18,7 +18,7 @@ public sealed class FigureGrid : IChart
 
     readonly IReadOnlyList<Figure> panels;
     readonly int columns;
-    bool shareY;
+    bool shareY, sharedLegend;
     string? title;
 
     internal FigureGrid(int columns, IEnumerable<Figure> panels)
@@ -34,17 +34,22 @@ public sealed class FigureGrid : IChart
     /// <summary>Same y limits in every panel: the union of the panels' own limits.</summary>
     public FigureGrid ShareY(bool share = true) { shareY = share; return this; }
 
+    /// <summary>One legend for the whole grid, right of the panels, instead of one per panel: each label once, with
+    /// the swatch of the first panel's series that carries it (panels that plot the same runs label them alike).</summary>
+    public FigureGrid SharedLegend(bool shared = true) { sharedLegend = shared; return this; }
+
     /// <summary>A title over the whole grid.</summary>
     public FigureGrid Title(string title) { this.title = title; return this; }
 
     int Rows => (panels.Count + columns - 1) / columns;
 
-    /// <summary>Every cell has the largest explicit panel size; panels without one share ≈ 960 px per row.</summary>
-    (double Width, double Height) CellSize()
+    /// <summary>Every cell has the largest explicit panel size; panels without one share ≈ 960 px per row, less
+    /// <paramref name="reserved"/> px (a shared legend).</summary>
+    (double Width, double Height) CellSize(double reserved)
     {
         var sized = panels.Where(p => p.HasExplicitSize).Select(p => p.ExplicitSize).ToList();
         if (sized.Count > 0) return (sized.Max(s => s.Width), sized.Max(s => s.Height));
-        var width = Math.Min(Theme.Width, Math.Max(MinPanelWidth, TargetWidth / columns));
+        var width = Math.Min(Theme.Width, Math.Max(MinPanelWidth, (TargetWidth - reserved) / columns));
         return (width, Math.Round(width * PanelAspect));
     }
 
@@ -61,10 +66,12 @@ public sealed class FigureGrid : IChart
 
     public string ToSvg()
     {
-        var (cellWidth, cellHeight) = CellSize();
+        var legend = sharedLegend ? panels.SelectMany(p => p.LabelledSeries).DistinctBy(s => s.Label).ToList() : [];
+        var legendWidth = legend.Count == 0 ? 0 : Legend.OutsideWidth(legend) + Legend.Inset;
+        var (cellWidth, cellHeight) = CellSize(legendWidth);
         var shared = SharedY();
         var titleHeight = title is null ? 0 : Theme.TitleSize + 16;
-        var (width, height) = (cellWidth * columns, titleHeight + cellHeight * Rows);
+        var (width, height) = (cellWidth * columns + legendWidth, titleHeight + cellHeight * Rows);
         var svg = new Svg();
         svg.Rect(0, 0, width, height, "class=\"background\" fill=\"#ffffff\"");
         if (title is not null)
@@ -74,15 +81,16 @@ public sealed class FigureGrid : IChart
         {
             var (row, column) = (i / columns, i % columns);
             svg.Raw($"<g class=\"panel\" transform=\"translate({Svg.Num(column * cellWidth)} {Svg.Num(titleHeight + row * cellHeight)})\">\n");
-            panels[i].Render(svg, cellWidth, cellHeight, new PanelOptions(shared, HideYText: shared is not null && column > 0));
+            panels[i].Render(svg, cellWidth, cellHeight, new PanelOptions(shared, HideYText: shared is not null && column > 0, HideLegend: sharedLegend));
             svg.Raw("</g>\n");
         }
+        Legend.DrawAt(svg, cellWidth * columns, titleHeight + panels[0].PlotTop, legend); // level with the first plot's top
         return Figure.Document(svg, width, height, title);
     }
 
     /// <summary>text/plain view: the layout and each panel's description.</summary>
     public override string ToString() =>
         $"Grid{(title is null ? "" : $" \"{title}\"")}: {panels.Count} panel{(panels.Count == 1 ? "" : "s")}, " +
-        $"{columns} per row{(shareY ? ", shared y" : "")}" +
+        $"{columns} per row{(shareY ? ", shared y" : "")}{(sharedLegend ? ", shared legend" : "")}" +
         string.Concat(panels.Select(p => "\n" + string.Join("\n", p.ToString().Split('\n').Select(l => "  " + l))));
 }

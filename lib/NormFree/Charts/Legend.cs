@@ -1,8 +1,9 @@
 namespace NormFree.Charts;
 
-/// <summary>The legend: one entry per labelled series, in a box inside the plot at the corner that hides the fewest
-/// data points (top right on a tie), like matplotlib's <c>loc="best"</c>; a legend too tall to sit inside (more than
-/// <see cref="MaxInsideShare"/> of the plot's height) goes to the right of the plot instead.</summary>
+/// <summary>The legend: one entry per labelled series, in a box inside the plot at the first corner that hides no
+/// data (top right, top left, bottom right, bottom left), like matplotlib's <c>loc="best"</c>. It goes to the right of
+/// the plot instead when every corner would hide data, or when it is too tall to sit inside (more than
+/// <see cref="MaxInsideShare"/> of the plot's height).</summary>
 internal static class Legend
 {
     public const double SwatchWidth = 22, RowHeight = 17, Padding = 6, Gap = 6, Inset = 8;
@@ -17,19 +18,34 @@ internal static class Legend
                 2 * Padding + RowHeight * entries.Count - (RowHeight - Theme.TickSize - 2));
     }
 
-    /// <summary>Whether the legend goes outside, to the right of a plot <paramref name="plotHeight"/> px tall.</summary>
-    public static bool Outside(IReadOnlyList<Series> series, double plotHeight) =>
+    /// <summary>Whether the legend is too tall to sit inside a plot <paramref name="plotHeight"/> px tall.</summary>
+    public static bool TooTall(IReadOnlyList<Series> series, double plotHeight) =>
         Measure(series).Height > MaxInsideShare * plotHeight;
 
     /// <summary>Horizontal room an outside legend takes to the right of the plot.</summary>
     public static double OutsideWidth(IReadOnlyList<Series> series) => Inset + Measure(series).Width;
 
-    public static void Draw(Svg svg, Plot plot, IReadOnlyList<Series> series)
+    /// <summary>Whether a legend inside <paramref name="plot"/> would hide data at every corner.</summary>
+    public static bool HidesData(Plot plot, IReadOnlyList<Series> series)
+    {
+        var (width, height) = Measure(series);
+        return width > 0 && BestCorner(plot, series, width, height).Hidden > 0;
+    }
+
+    public static void Draw(Svg svg, Plot plot, IReadOnlyList<Series> series, bool outside)
+    {
+        var (width, height) = Measure(series);
+        if (width == 0) return;
+        var (left, top) = outside ? (plot.Right + Inset, plot.Top) : BestCorner(plot, series, width, height).Corner;
+        DrawAt(svg, left, top, series);
+    }
+
+    /// <summary>The legend box with its top-left corner at (<paramref name="left"/>, <paramref name="top"/>).</summary>
+    public static void DrawAt(Svg svg, double left, double top, IReadOnlyList<Series> series)
     {
         var entries = series.Where(s => s.Label is not null).ToList();
         if (entries.Count == 0) return;
         var (width, height) = Measure(series);
-        var (left, top) = Outside(series, plot.Height) ? (plot.Right + Inset, plot.Top) : BestCorner(plot, series, width, height);
         svg.Raw("<g class=\"legend\">\n");
         svg.Rect(left, top, width, height, "fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"#cccccc\" rx=\"3\"");
         for (var i = 0; i < entries.Count; i++)
@@ -44,13 +60,14 @@ internal static class Legend
         svg.Raw("</g>\n");
     }
 
-    static (double Left, double Top) BestCorner(Plot plot, IReadOnlyList<Series> series, double width, double height)
+    /// <summary>The corner whose box hides the fewest footprint points (the first on a tie) and how many it hides.</summary>
+    static ((double Left, double Top) Corner, int Hidden) BestCorner(Plot plot, IReadOnlyList<Series> series, double width, double height)
     {
         var points = series.SelectMany(s => s.Footprint(plot)).ToList();
         var (l, r) = (plot.Left + Inset, plot.Right - Inset - width);
         var (t, b) = (plot.Top + Inset, plot.Bottom - Inset - height);
-        (double, double)[] corners = [(r, t), (l, t), (r, b), (l, b)];
-        return corners.MinBy(c => points.Count(p =>
-            p.X >= c.Item1 && p.X <= c.Item1 + width && p.Y >= c.Item2 && p.Y <= c.Item2 + height));
+        (double Left, double Top)[] corners = [(r, t), (l, t), (r, b), (l, b)];
+        return corners.Select(c => (c, points.Count(p => p.X >= c.Left && p.X <= c.Left + width && p.Y >= c.Top && p.Y <= c.Top + height)))
+            .MinBy(e => e.Item2);
     }
 }

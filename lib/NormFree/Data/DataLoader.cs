@@ -1,3 +1,4 @@
+using NormFree.Notebooks;
 using NormFree.Torch;
 
 namespace NormFree.Data;
@@ -61,6 +62,9 @@ public sealed class DataLoader
             }
             for (var b = start_batch; b < batches_per_epoch; b++)
             {
+                // Every training and evaluation loop fetches batches here: a notebook interrupt stops it between
+                // batches (NormFree.Notebooks.Interrupt; never set outside a notebook kernel).
+                Interrupt.ThrowIfRequested();
                 current?.Dispose();
                 current = Make(order, epoch, b);
                 yield return current;

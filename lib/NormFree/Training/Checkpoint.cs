@@ -6,8 +6,9 @@ using NormFree.Torch;
 
 namespace NormFree.Training;
 
-/// <summary>What <see cref="Checkpoint.load"/> read besides the tensors it restored.</summary>
-public sealed record CheckpointInfo(string Path, int Epoch, History History, string Config);
+/// <summary>What <see cref="Checkpoint.load"/> read besides the tensors it restored; <see cref="Metadata"/> holds
+/// every metadata entry, the caller's extra ones included.</summary>
+public sealed record CheckpointInfo(string Path, int Epoch, History History, string Config, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>A training run's full state in one safetensors file, so a run resumed from it continues exactly as the
 /// uninterrupted run would have (bit for bit on the CPU):
@@ -16,7 +17,8 @@ public sealed record CheckpointInfo(string Path, int Epoch, History History, str
 /// optimizer.{key}       the optimizer's state dict (momentum buffers, per-group hyperparameters)
 /// rng.cpu               the global CPU generator (dropout, random init); rng.cuda.{i} for a model on cuda:i
 /// generator.{name}      named generators the data pipeline draws from (shuffling, augmentation)
-/// __metadata__          format, epoch (epochs completed), history (JSON), config (its text), torch version
+/// __metadata__          format, epoch (epochs completed), history (JSON), config (its text), torch version, and
+///                       the caller's extra entries
 /// </code>
 /// Loading copies every tensor onto the device of the model's own tensors, so a checkpoint written on a GPU loads
 /// on the CPU and the other way round (the CUDA generator state is then skipped, with the CPU one still restored).</summary>
@@ -41,7 +43,8 @@ public static class Checkpoint
     /// <summary>Writes the run's state after <paramref name="epoch"/> completed epochs (atomically: a run killed while
     /// saving leaves the previous file intact).</summary>
     public static void save(string path, Module model, Optim.Optimizer optimizer, int epoch, History history,
-        IReadOnlyDictionary<string, Generator>? generators = null, string config = "")
+        IReadOnlyDictionary<string, Generator>? generators = null, string config = "",
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         using var scope = torch.NewDisposeScope();
         var tensors = new Dictionary<string, Tensor>();
@@ -50,7 +53,7 @@ public static class Checkpoint
         tensors[Rng + "cpu"] = torch.get_rng_state();
         foreach (var device in CudaDevices(model)) tensors[$"{Rng}cuda.{device.Index}"] = torch.get_rng_state(device);
         foreach (var (name, g) in generators ?? new Dictionary<string, Generator>()) tensors[Generators + name] = g.get_state();
-        var metadata = new Dictionary<string, string>
+        var entries = new Dictionary<string, string>(metadata ?? new Dictionary<string, string>())
         {
             ["format"] = FormatName,
             ["epoch"] = epoch.ToString(CultureInfo.InvariantCulture),
@@ -60,7 +63,7 @@ public static class Checkpoint
         };
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
-        Safetensors.save_file(tensors, path, metadata);
+        Safetensors.save_file(tensors, path, entries);
     }
 
     /// <summary>Restores the model, the optimizer, the global generators and <paramref name="generators"/> from
@@ -96,7 +99,7 @@ public static class Checkpoint
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
-        return new CheckpointInfo(path, epoch, history, metadata.GetValueOrDefault("config") ?? "");
+        return new CheckpointInfo(path, epoch, history, metadata.GetValueOrDefault("config") ?? "", metadata);
     }
 
     static Dictionary<string, Tensor> Section(Dictionary<string, Tensor> tensors, string prefix) =>

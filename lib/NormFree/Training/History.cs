@@ -1,6 +1,8 @@
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NormFree.Notebooks;
 
 namespace NormFree.Training;
 
@@ -21,7 +23,9 @@ public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccura
 }
 
 /// <summary>A run's record: one <see cref="EpochRecord"/> per epoch, the loss of every optimizer step, the status
-/// and why it ended. Serialises to JSON (NaN and ±∞ allowed: a diverged run's last losses are kept as they were).</summary>
+/// and why it ended. Serialises to JSON (NaN and ±∞ allowed: a diverged run's last losses are kept as they were).
+/// In a notebook it shows as its summary line over a table of the epochs.</summary>
+[TypeFormatterSource(typeof(HistoryFormatterSource), PreferredMimeTypes = ["text/html", "text/plain"])]
 public sealed class History
 {
     [JsonInclude, JsonPropertyName("epochs")] internal List<EpochRecord> epochs = [];
@@ -69,14 +73,44 @@ public sealed class History
     /// <summary>A copy (the lists are copied; records are immutable).</summary>
     public History Clone() => FromJson(ToJson());
 
+    /// <summary>One line: status, why it stopped, epochs and steps, final and best test accuracy.</summary>
+    [JsonIgnore]
+    public string Summary
+    {
+        get
+        {
+            var text = new StringBuilder(Status.ToString());
+            if (Reason.Length > 0) text.Append($" ({Reason})");
+            text.Append($", {epochs.Count} epochs, {stepLosses.Count} steps");
+            if (epochs.Count > 0) text.Append($", final test acc {Percent.Of(FinalTestAccuracy)}, best {Percent.Of(BestTestAccuracy)}");
+            return text.ToString();
+        }
+    }
+
+    /// <summary>The epochs as a table (accuracies in percent).</summary>
+    public Table ToTable()
+    {
+        var table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "lr", "seconds");
+        foreach (var e in epochs)
+            table.Add(e.Epoch, e.TrainLoss, Percent.Of(e.TrainAccuracy), e.TestLoss, Percent.Of(e.TestAccuracy), e.LearningRate, e.Seconds);
+        return table;
+    }
+
     public override string ToString()
     {
-        var text = new StringBuilder();
-        text.Append(Label.Length > 0 ? $"{Label}: " : "").Append(Status);
-        if (Reason.Length > 0) text.Append($" ({Reason})");
-        text.Append($", {epochs.Count} epochs, {stepLosses.Count} steps");
-        if (epochs.Count > 0) text.Append($", final test acc {Percent.Of(FinalTestAccuracy)}, best {Percent.Of(BestTestAccuracy)}");
+        var text = new StringBuilder(Label.Length > 0 ? $"{Label}: {Summary}" : Summary);
         foreach (var e in epochs) text.Append('\n').Append(e);
         return text.ToString();
     }
+}
+
+/// <summary>HTML and text for <see cref="History"/>, through the <see cref="TypeFormatterSourceAttribute"/> convention.</summary>
+sealed class HistoryFormatterSource
+{
+    public IEnumerable<object> CreateTypeFormatters() =>
+    [
+        new MimeFormatter<History>("text/html", h =>
+            $"<p>{WebUtility.HtmlEncode(h.Label.Length > 0 ? $"{h.Label}: {h.Summary}" : h.Summary)}</p>\n{h.ToTable().ToHtml()}"),
+        new MimeFormatter<History>("text/plain", h => h.ToString()),
+    ];
 }

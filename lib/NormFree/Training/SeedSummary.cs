@@ -1,3 +1,6 @@
+using System.Net;
+using NormFree.Notebooks;
+
 namespace NormFree.Training;
 
 /// <summary>A config run over several seeds: mean ± sample std (n − 1) of the final and the best test accuracy over
@@ -33,10 +36,32 @@ public sealed record SeedSummary(string Label, IReadOnlyList<ulong> Seeds, int C
     static string MeanStdText(double mean, double std) =>
         double.IsNaN(mean) ? "n/a" : double.IsNaN(std) ? Percent.Of(mean) : $"{100 * mean:F2} ± {Percent.Of(std)}";
 
+    /// <summary>One row per seed: status, epochs, final and best test accuracy, why it stopped.</summary>
+    public Table ToTable()
+    {
+        var table = new Table("seed", "status", "epochs", "final test acc", "best test acc", "reason");
+        for (var i = 0; i < Runs; i++)
+        {
+            var h = Histories[i];
+            table.Add(Seeds[i], h.Status, h.Epochs.Count, Percent.Of(h.FinalTestAccuracy), Percent.Of(h.BestTestAccuracy), h.Reason);
+        }
+        return table;
+    }
+
     public override string ToString()
     {
         var label = Label.Length > 0 ? $"{Label}: " : "";
         var left = Failed + Diverged > 0 ? $"; {Failed} failed, {Diverged} diverged (left out)" : "";
         return $"{label}final test acc {MeanStdText(FinalMean, FinalStd)}, best {MeanStdText(BestMean, BestStd)} over {Completed}/{Runs} seeds{left}";
     }
+}
+
+/// <summary>HTML and text for <see cref="SeedSummary"/>, through the <see cref="TypeFormatterSourceAttribute"/> convention.</summary>
+sealed class SeedSummaryFormatterSource
+{
+    public IEnumerable<object> CreateTypeFormatters() =>
+    [
+        new MimeFormatter<SeedSummary>("text/html", s => $"<p>{WebUtility.HtmlEncode(s.ToString())}</p>\n{s.ToTable().ToHtml()}"),
+        new MimeFormatter<SeedSummary>("text/plain", s => $"{s}\n{s.ToTable()}"),
+    ];
 }

@@ -1,3 +1,4 @@
+using NormFree.Analysis;
 using NormFree.Methods.Farkas;
 using NormFree.Nn;
 using NormFree.Torch;
@@ -148,36 +149,6 @@ public class FarkasGuaranteeTests
         }
     }
 
-    /// <summary>Gradient descent on the input against the largest unit (a soft maximum), per-sample normalised steps
-    /// shrinking from 10 to 0.001.</summary>
-    static Tensor Attack(Func<Tensor, Tensor> preactivation, Tensor start, int steps = 200)
-    {
-        const double sharpness = 20; // soft maximum logsumexp(κz)/κ, close to max z
-        var x = start.clone();
-        for (var i = 0; i < steps; i++)
-        {
-            using var scope = torch.NewDisposeScope();
-            x.requires_grad = true;
-            var z = preactivation(x);
-            var loss = (z * sharpness).logsumexp(1).sum() / sharpness;
-            var g = torch.grad([loss], [x])[0]!;
-            var (largest, _) = g.abs().flatten(1).max(1); // (B)
-            var shape = new long[g.dim()];
-            Array.Fill(shape, 1L);
-            shape[0] = -1;
-            var step = g / (largest.view(shape) + 1e-12); // per-sample steps of at most lr in any coordinate
-            using (torch.no_grad())
-            {
-                var lr = 10 * Math.Pow(1e-4, (double)i / steps); // 10 → 0.001: large moves first, then settle
-                var next = (x - step * lr).detach();
-                next.MoveToOuterDisposeScope();
-                x.Dispose();
-                x = next;
-            }
-        }
-        return x;
-    }
-
     [Theory]
     [MemberData(nameof(Cases))]
     public void AnInputOptimisedAgainstEveryUnitStillLeavesOneNonNegative(string kind, Aggregation aggregation, ulong seed)
@@ -188,7 +159,7 @@ public class FarkasGuaranteeTests
         module.to(DType.Float64);
         if (seed == 1) SetBiases(module, -10); // other seeds keep the random default biases
         using var start = torch.randn(shape, DType.Float64);
-        using var x = Attack(preactivation, start);
+        using var x = DeadUnits.adversarial_input(preactivation, start);
         using var z0 = preactivation(start);
         using var z = preactivation(x);
         Assert.True(MinOfMaxUnit(z) >= -1e-9, $"{kind}: the attack pushed every unit below zero ({MinOfMaxUnit(z)})");
@@ -210,7 +181,7 @@ public class FarkasGuaranteeTests
         using var plain0 = PlainPreactivation(start);
         using var max0 = plain0.max();
         Assert.True(max0.item() > 0); // alive at the start
-        using var x = Attack(PlainPreactivation, start);
+        using var x = DeadUnits.adversarial_input(PlainPreactivation, start);
         using var plain = PlainPreactivation(x);
         using var max = plain.max();
         Assert.True(max.item() < 0, $"the attack left a plain unit alive ({max.item()})"); // every unit of every sample dead
