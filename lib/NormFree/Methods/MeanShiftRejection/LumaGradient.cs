@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
@@ -9,34 +8,23 @@ namespace NormFree.Methods.MeanShiftRejection;
 /// same update as adding <see cref="msr.luma"/> to the loss, for any trainer whose loss is the task loss alone.
 /// Register it before <see cref="ZeroMeanGradients"/>, so CZMG sees the gradient of the whole loss as in the paper
 /// (the LUMA part runs along V_f and CZMG leaves it unchanged on the isocline anyway).
-/// <para>NOTE: the step losses a trainer records are then the task loss without the (≈ 0 at init, ≤ λ·filters)
-/// LUMA term.</para></summary>
-public sealed class LumaGradient : IGradientHook
+/// <para>NOTE: the step losses a trainer records are then the task loss without the LUMA term (0 at init).</para></summary>
+public sealed class LumaGradient : KernelGradientHook
 {
-    readonly HashSet<Tensor> kernelSet;
-
-    /// <summary>The conv kernels V whose magnitudes are anchored at 1.</summary>
-    public IReadOnlyList<Parameter> kernels { get; }
-
     /// <summary>λ, the loss weight (5e-4 in the paper).</summary>
     public double lambda { get; }
 
-    public LumaGradient(IEnumerable<Parameter> kernels, double lambda)
+    /// <param name="kernels">The conv kernels V whose magnitudes are anchored at 1.</param>
+    public LumaGradient(IEnumerable<Parameter> kernels, double lambda) : base(kernels)
     {
         if (lambda < 0) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "the LUMA weight must be ≥ 0");
-        this.kernels = kernels.ToList();
-        kernelSet = new HashSet<Tensor>(this.kernels, ReferenceEqualityComparer.Instance);
         this.lambda = lambda;
     }
 
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    protected override void adjust(Tensor kernel, Tensor grad)
     {
         if (lambda == 0) return;
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            if (!kernelSet.Contains(parameters[i])) continue;
-            using var pull = msr.luma_gradient(parameters[i], lambda);
-            grads[i].add_(pull);
-        }
+        using var pull = msr.luma_gradient(kernel, lambda);
+        grad.add_(pull);
     }
 }
