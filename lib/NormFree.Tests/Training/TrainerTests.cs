@@ -128,6 +128,7 @@ public sealed class TrainerTests : IDisposable
         using var ok = new Trainer(live, train, test, config with { Epochs = 2 });
         var good = ok.fit();
         Assert.Equal(TrainingStatus.Completed, good.Status);
+        Assert.All(good.Epochs, e => Assert.InRange(e.DataSeconds, 1e-9, e.Seconds));
         Assert.True(good.FinalTestAccuracy > 0.3, $"test accuracy {good.FinalTestAccuracy}");
     }
 

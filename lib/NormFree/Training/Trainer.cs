@@ -106,7 +106,7 @@ public sealed class Trainer : IDisposable
             var (testLoss, testAccuracy, classes) = evaluate(model, test);
             epoch++;
             history.Add(new EpochRecord(epoch, r.Loss, r.Accuracy, testLoss, testAccuracy, optimizer.param_groups[0].lr,
-                watch.Elapsed.TotalSeconds));
+                watch.Elapsed.TotalSeconds) { DataSeconds = r.DataSeconds });
             if (config.FailedToTrain?.Check(history, classes) is { } failed) history.Finish(TrainingStatus.FailedToTrain, failed);
             else if (epoch == config.Epochs) history.Finish(TrainingStatus.Completed);
             EndOfEpoch();
@@ -130,15 +130,22 @@ public sealed class Trainer : IDisposable
     string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
 
     /// <summary>One epoch of steps; null when the run stopped inside it (diverged or interrupted).</summary>
-    (double Loss, double Accuracy)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
+    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
     {
         model.train();
         var watch = Stopwatch.StartNew();
+        var waiting = new Stopwatch();
         double lossSum = 0;
         long correct = 0, seen = 0;
         var batches = train.batches_per_epoch;
-        foreach (var batch in train.epoch(epoch))
+        using var loader = train.epoch(epoch).GetEnumerator();
+        while (true)
         {
+            waiting.Start();
+            var more = loader.MoveNext();   // the next batch: gather, scale, augment
+            waiting.Stop();
+            if (!more) break;
+            var batch = loader.Current;
             if (token.IsCancellationRequested)
             {
                 history.Reason = $"interrupted in epoch {epoch + 1} after {batch.index} steps";
@@ -169,7 +176,7 @@ public sealed class Trainer : IDisposable
             if (config.Progress && config.ProgressEverySteps > 0 && (batch.index + 1) % config.ProgressEverySteps == 0)
                 Console.WriteLine(ProgressLine($"epoch {epoch + 1} step {batch.index + 1}/{batches}  loss {lossSum / seen:F4}  {watch.Elapsed.TotalSeconds:F1}s"));
         }
-        return (lossSum / seen, (double)correct / seen);
+        return (lossSum / seen, (double)correct / seen, waiting.Elapsed.TotalSeconds);
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>
