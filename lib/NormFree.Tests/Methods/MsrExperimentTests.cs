@@ -74,8 +74,39 @@ public sealed class MsrExperimentTests
             Assert.Equal(4, mean.Length);
             Assert.Equal(4, std.Length);
         }
+        var table = ArmResult.ToTable([czmig, bn]);
+        Assert.Equal(["CZMIG lr 0.1 z 0.85 noise 0", "BN lr 0.1"], table.Rows.Select(r => r[0]));
+        Assert.Matches(@"^\d+\.\d\d ± \d+\.\d\d$", table.Rows[0][1]);
+        Assert.Equal("0/2", table.Rows[1][3]);
         // CZMG with z = 0.85 keeps the kernels near the isocline; CZMI's readings start on it.
         Assert.Equal(1.0, czmig.Traces[0].Snapshots[0].MeanNorm, 5);
         Assert.True(czmig.Final(s => s.CommonModeFraction).Mean < 0.1);
+    }
+    [Fact]
+    public void OrderVerdictsCompareTheDifferenceWithTheCombinedStd()
+    {
+        static ArmResult Arm(params double[] accuracies)
+        {
+            var histories = accuracies.Select(a =>
+            {
+                var h = new History();
+                h.Add(new EpochRecord(1, 1, 0.5, 1, a, 0.1, 1));
+                h.AddStep(1);
+                h.Finish(double.IsNaN(a) ? TrainingStatus.Diverged : TrainingStatus.Completed);
+                return h;
+            }).ToList();
+            var seeds = Enumerable.Range(0, accuracies.Length).Select(i => (ulong)i).ToList();
+            return new ArmResult(MsrArm.BatchNorm(0.1), SeedSummary.From("", seeds, histories), [], accuracies.Select(_ => 0.9).ToList());
+        }
+        var high = Arm(0.90, 0.92);   // 0.91 ± 0.0141
+        var low = Arm(0.80, 0.82);    // 0.81 ± 0.0141
+        var close = Arm(0.905, 0.915); // 0.91 ± 0.007
+        Assert.Equal("reproduced", high.OrderVerdict(low));
+        Assert.Equal("not reproduced", low.OrderVerdict(high));
+        Assert.Equal("same order, within noise", Arm(0.91, 0.93).OrderVerdict(close));
+        Assert.Equal("opposite order, within noise", close.OrderVerdict(Arm(0.91, 0.93)));
+        Assert.StartsWith("not measurable", high.OrderVerdict(Arm(double.NaN)));
+        Assert.Equal("91.00 ± 1.41", ArmResult.Percent(high.TestAccuracy));
+        Assert.Equal("–", ArmResult.Percent(Arm(double.NaN).TestAccuracy));
     }
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using NormFree.Data;
 using NormFree.Models;
+using NormFree.Notebooks;
 using NormFree.Training;
 
 namespace NormFree.Methods.MeanShiftRejection;
@@ -49,7 +51,41 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
     IEnumerable<int> Completed() =>
         Enumerable.Range(0, Histories.Count).Where(i => Histories[i].Status == TrainingStatus.Completed && i < Traces.Count);
 
-    public override string ToString() => $"{Arm.Name}: {Summary}";
+    /// <summary>Whether this arm's final test accuracy is above <paramref name="other"/>'s, as the paper found:
+    /// "reproduced" when the difference exceeds the combined std √(σ₁² + σ₂²) of the two means (0 with one seed),
+    /// "same order, within noise" or "opposite order, within noise" when it does not, "not reproduced" when the order
+    /// is reversed by more than that, and "not measurable" when either arm has no completed run.</summary>
+    public string OrderVerdict(ArmResult other)
+    {
+        var (a, sa) = TestAccuracy;
+        var (b, sb) = other.TestAccuracy;
+        if (double.IsNaN(a) || double.IsNaN(b)) return "not measurable (no completed run)";
+        var noise = Math.Sqrt(Sq(sa) + Sq(sb));
+        var d = a - b;
+        return d > noise ? "reproduced" : d > 0 ? "same order, within noise" : d >= -noise ? "opposite order, within noise" : "not reproduced";
+
+        static double Sq(double s) => double.IsNaN(s) ? 0 : s * s;
+    }
+
+    /// <summary>"m ± s" in percent (or "m" with one run, "–" with none).</summary>
+    public static string Percent((double Mean, double Std) value) =>
+        double.IsNaN(value.Mean) ? "–"
+        : double.IsNaN(value.Std) ? (100 * value.Mean).ToString("F2", CultureInfo.InvariantCulture)
+        : $"{(100 * value.Mean).ToString("F2", CultureInfo.InvariantCulture)} ± {(100 * value.Std).ToString("F2", CultureInfo.InvariantCulture)}";
+
+    /// <summary>One row per arm: final test accuracy, eval-mode train accuracy minus test accuracy, diverged runs,
+    /// final mean filter magnitude and CZM drift, seconds per step.</summary>
+    public static Table ToTable(IEnumerable<ArmResult> results)
+    {
+        var table = new Table("arm", "test acc %", "train − test %", "diverged", "‖K_f‖ (end)", "CZM drift (end)", "s/step");
+        foreach (var r in results)
+            table.Add(r.Arm.Name, Percent(r.TestAccuracy), Percent(r.Gap), r.DivergedText,
+                r.Final(s => s.MeanNorm).Mean, r.Final(s => s.CommonModeFraction).Mean, r.SecondsPerStep);
+        return table;
+    }
+
+    public override string ToString() =>
+        $"{Arm.Name}: {Summary} · {SecondsPerStep.ToString("F3", CultureInfo.InvariantCulture)} s/step";
 }
 
 /// <summary>The notebook's experiment of Ruff et al. (2019) at one scale: one net, one training protocol, one set of
