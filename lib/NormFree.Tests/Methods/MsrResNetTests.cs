@@ -175,7 +175,7 @@ public class MsrResNetTests
         torch.manual_seed(7);
         using var bn = ResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, new ResNetParts { Init = ResNetInit.He });
         var trace = new KernelTrace(bn);
-        var start = trace.record(0);
+        var start = Assert.Single(trace.Snapshots);
         Assert.Equal(0, start.DeflatedFraction);
         Assert.InRange(start.CommonModeFraction, 0.2, 0.45); // a random 3×3 kernel: ‖slice means‖/‖V‖ ≈ 1/3
         var kernels = MsrResNet.kernels(bn);
@@ -193,9 +193,62 @@ public class MsrResNetTests
         Assert.True(later.MeanNorm < start.MeanNorm);
 
         using var czm = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, MsrConfig.CZMIG);
-        var unit = new KernelTrace(czm).record(0);
+        var unit = new KernelTrace(czm).Snapshots[0];
         Assert.Equal(1.0, unit.MeanNorm, 5);
         Assert.True(unit.StdNorm < 1e-5);
         Assert.True(unit.CommonModeFraction < 1e-6);
+    }
+    [Theory]
+    [InlineData(8UL)]
+    [InlineData(9UL)]
+    public void LumaAsAGradientHookAddsTheGradientOfTheLumaLoss(ulong seed)
+    {
+        torch.manual_seed(seed);
+        var config = MsrConfig.CZMIG with { Luma = 0.3 }; // a large λ, so the LUMA part of the gradient is easy to see
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        using (torch.no_grad())
+            foreach (var v in MsrResNet.kernels(net))
+            {
+                using var scale = torch.rand([v.size(0), 1, 1, 1]) + 0.5;
+                v.mul_(scale); // magnitudes in [0.5, 1.5): away from LUMA's anchor
+            }
+        var kernels = MsrResNet.kernels(net);
+        using (torch.NewDisposeScope()) MsrResNet.luma_loss(net, config).backward();
+        var expected = kernels.Select(v => { using var g = v.grad!; return g.clone(); }).ToList();
+        net.zero_grad();
+        using var sgd = new SGD(net.parameters(), lr: 0);
+        sgd.gradient_hooks.Add(MsrResNet.luma_gradient(net, config));
+        foreach (var v in kernels) { using var zero = torch.zeros_like(v); v.grad = zero; } // a task loss with no gradient
+        sgd.step();
+        for (var k = 0; k < kernels.Count; k++)
+        {
+            using var g = kernels[k].grad!;
+            using var e = expected[k];
+            Assert.True(g.allclose(e, 1e-5, 1e-8), $"kernel {k}: the hook's gradient is not ∂ luma_loss / ∂V");
+        }
+        Assert.True(MsrResNet.gradient_hooks(net, config) is [LumaGradient, ZeroMeanGradients]);
+    }
+    [Fact]
+    public void KernelTraceAsAGradientHookReadsEveryNUpdates()
+    {
+        torch.manual_seed(10);
+        var config = MsrConfig.CZMI;
+        using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
+        using var sgd = new SGD(net.parameters(), lr: 0.5);
+        var trace = new KernelTrace(net, every: 2);
+        sgd.gradient_hooks.Add(trace);
+        using var x = torch.randn([4, 1, 10, 10]) + 1;
+        using var target = torch.tensor(new long[] { 0, 1, 2, 3 });
+        for (var step = 0; step < 5; step++)
+        {
+            using (torch.NewDisposeScope()) F.cross_entropy(net.call(x), target).backward();
+            sgd.step();
+            sgd.zero_grad();
+        }
+        // Readings at 0 (constructor), then inside steps 3 and 5, after 2 and 4 updates.
+        Assert.Equal([0L, 2L, 4L], trace.Snapshots.Select(s => s.Step));
+        Assert.True(trace.Snapshots[0].CommonModeFraction < 1e-6);
+        Assert.True(trace.Snapshots[2].CommonModeFraction > 1e-4, "with z = 0 plain SGD moves the kernels off the isocline");
+        Assert.True(trace.Snapshots[2].MeanNorm != trace.Snapshots[0].MeanNorm);
     }
 }

@@ -1,5 +1,6 @@
 using NormFree.Data;
 using NormFree.Nn;
+using NormFree.Notebooks;
 using NormFree.Optim;
 using NormFree.Torch;
 using NormFree.Tests.Data;
@@ -202,5 +203,29 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2, lines.Count(l => l.StartsWith("[print] epoch   ")));
         Assert.Equal(4, lines.Count(l => l.Contains(" step ") && l.Contains("/20")));   // 640 / 32 = 20 steps: at 10 and 20
         Assert.Contains(lines, l => l.StartsWith("[print] Completed, 2 epochs, 40 steps, final test acc "));
+    }
+
+    [Fact]
+    public void NotebookInterruptStopsBetweenStepsAndFitGoesOnAfterwards()
+    {
+        torch.manual_seed(0);
+        using var model = SmallCnn();
+        using var trainer = new Trainer(model, train, test, Config("interrupt") with { Epochs = 2, CheckpointDir = null });
+        using var interrupt = new CancellationTokenSource();
+        trainer.EpochCompleted += h => { if (h.Epochs.Count == 1) interrupt.Cancel(); };
+        Interrupt.Token = interrupt.Token;
+        try
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => trainer.fit());
+        }
+        finally
+        {
+            Interrupt.Token = CancellationToken.None;
+        }
+        Assert.Single(trainer.history.Epochs);
+        Assert.Equal(TrainingStatus.Running, trainer.history.Status);
+        var history = trainer.fit();
+        Assert.Equal(TrainingStatus.Completed, history.Status);
+        Assert.Equal(2, history.Epochs.Count);
     }
 }

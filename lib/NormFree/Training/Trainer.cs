@@ -34,7 +34,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Epochs completed so far (the next one to run is <c>epoch + 1</c>).</summary>
     public int epoch { get; private set; }
 
-    /// <summary>Raised after every epoch (after its checkpoint), with the history so far: for live plots and tables.</summary>
+    /// <summary>Raised after every epoch (after its checkpoint), and when a run diverges inside one, with the history so
+    /// far: for live plots and tables.</summary>
     public event Action<History>? EpochCompleted;
 
     /// <summary>Seeds the global generator with <see cref="TrainConfig.Seed"/> (the data loader derives its own
@@ -88,16 +89,19 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Trains until <see cref="TrainConfig.Epochs"/> epochs are done or a stopping rule fires, and returns
-    /// the history. A cancelled <paramref name="cancel"/> (default: the notebook's <see cref="Interrupt"/> token) stops
-    /// between steps with status Running and the reason "interrupted".</summary>
-    public History fit(CancellationToken? cancel = null)
+    /// the history. Cancelling <paramref name="cancel"/> stops it between steps and returns the history with status
+    /// Running and the reason "interrupted …". A notebook interrupt also stops it between steps, as an
+    /// <see cref="OperationCanceledException"/> from the data loader (which polls <see cref="Interrupt"/>); the history
+    /// so far stays in <see cref="history"/>. Calling <see cref="fit"/> again re-runs the interrupted epoch from its
+    /// first batch with the weights as they are (its finished steps stay in the step losses); for an exact resume,
+    /// <see cref="load_checkpoint"/> first.</summary>
+    public History fit(CancellationToken cancel = default)
     {
-        var token = cancel ?? Interrupt.Token;
         var scheduler = new LrScheduler(optimizer, config.Schedule, train.batches_per_epoch);
         while (history.Status == TrainingStatus.Running && epoch < config.Epochs)
         {
             var watch = Stopwatch.StartNew();
-            var result = TrainEpoch(scheduler, token);
+            var result = TrainEpoch(scheduler, cancel);
             if (result is not { } r) break;
             var (testLoss, testAccuracy, classes) = evaluate(model, test);
             epoch++;

@@ -1,5 +1,6 @@
 using NormFree.Models;
 using NormFree.Nn;
+using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
@@ -23,8 +24,11 @@ public sealed record KernelSnapshot(long Step, double MeanNorm, double StdNorm, 
 /// <para>NOTE: the paper gives no threshold for "deflated". Here a filter is deflated when its magnitude fell below
 /// <see cref="DeflationThreshold"/> = 10 % of its own magnitude at the first reading (at init): relative, because He
 /// init starts filters at different magnitudes (‖W_f‖² ≈ 2·fan_in/fan_in = 2 for a same-width 3×3 conv, 1 where the
-/// width doubles), CZMI at 1.</para></summary>
-public sealed class KernelTrace
+/// width doubles), CZMI at 1.</para>
+/// <para>Read it by hand with <see cref="record"/>, or register it as the optimizer's last gradient hook: it then reads
+/// the kernels inside every <see cref="every"/>-th <c>step()</c>, before that step's update, i.e. after the updates done
+/// so far (a trainer needs no per-step callback). The constructor takes the reading at step 0.</para></summary>
+public sealed class KernelTrace : IGradientHook
 {
     /// <summary>A filter is deflated below this fraction of its initial magnitude (our definition, see the NOTE).</summary>
     public const double DeflationThreshold = 0.1;
@@ -33,11 +37,28 @@ public sealed class KernelTrace
     readonly List<KernelSnapshot> snapshots = [];
     double[]? initial;
 
-    /// <summary>Traces every conv kernel of <paramref name="model"/>; call <see cref="record"/> at init first.</summary>
-    public KernelTrace(ResNet model)
+    long updates;
+
+    /// <summary>Traces every conv kernel of <paramref name="model"/>, reading them now (step 0: the initial magnitudes).</summary>
+    /// <param name="every">As a gradient hook, read after every this many optimizer updates.</param>
+    public KernelTrace(ResNet model, int every = 1)
     {
+        if (every < 1) throw new ArgumentOutOfRangeException(nameof(every), every, "the reading interval must be ≥ 1 step");
+        this.every = every;
         kernels = MsrResNet.kernels(model);
         spatial = MsrResNet.zero_mean_kernels(model, firstLayer: false);
+        record(0);
+    }
+
+    /// <summary>Optimizer updates between two readings taken as a gradient hook.</summary>
+    public int every { get; }
+
+    /// <summary>The gradient hook: counts the updates done before this step and reads the kernels every
+    /// <see cref="every"/> of them. The gradients are left alone.</summary>
+    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    {
+        if (updates > 0 && updates % every == 0) record(updates);
+        updates++;
     }
 
     public IReadOnlyList<KernelSnapshot> Snapshots => snapshots;
@@ -49,8 +70,8 @@ public sealed class KernelTrace
         return kernels.SelectMany(k => { using var n = msr.filter_norms(k); using var d = n.to(DType.Float64); return d.data<double>(); }).ToArray();
     }
 
-    /// <summary>Reads the kernels now (after <paramref name="step"/> optimizer steps) and appends a snapshot. The first
-    /// reading fixes every filter's initial magnitude.</summary>
+    /// <summary>Reads the kernels now (after <paramref name="step"/> optimizer updates) and appends a snapshot. The first
+    /// reading (the constructor's) fixes every filter's initial magnitude.</summary>
     public KernelSnapshot record(long step)
     {
         var current = norms();

@@ -1,6 +1,7 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
+using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
@@ -15,7 +16,8 @@ namespace NormFree.Methods.MeanShiftRejection;
 /// <item>optionally <see cref="MultiplicativeNoise"/> at every residual unit's input (§4.4).</item>
 /// </list>
 /// Training adds <see cref="luma_loss"/> to the task loss (instead of weight decay) and applies
-/// <see cref="zero_mean_gradients"/> between backward and the optimizer step. <see cref="fold"/> gives the plain
+/// <see cref="zero_mean_gradients"/> between backward and the optimizer step; or, with a trainer whose loss is the task
+/// loss alone, registers <see cref="gradient_hooks"/> (LUMA's gradient, then CZMG) with the optimizer. <see cref="fold"/> gives the plain
 /// network for inference.</summary>
 public static class MsrResNet
 {
@@ -72,6 +74,14 @@ public static class MsrResNet
     /// <summary>The CZMG step (§3.3) for this model's zero-mean kernels with the config's z.</summary>
     public static ZeroMeanGradients zero_mean_gradients(ResNet model, MsrConfig config) =>
         new(zero_mean_kernels(model, config), config.Zmg);
+
+    /// <summary>LUMA (§3.4) over every conv kernel as a gradient hook, for a trainer whose loss is the task loss alone.</summary>
+    public static LumaGradient luma_gradient(ResNet model, MsrConfig config) => new(kernels(model), config.Luma);
+
+    /// <summary>The optimizer gradient hooks of the method, in order: LUMA's gradient, then CZMG (which acts on the
+    /// gradient of the whole loss, §3.3). Add them to <c>optimizer.gradient_hooks</c>; use SGD without weight decay.</summary>
+    public static IReadOnlyList<IGradientHook> gradient_hooks(ResNet model, MsrConfig config) =>
+        [luma_gradient(model, config), zero_mean_gradients(model, config)];
 
     /// <summary>The plain network for inference (§3.1: "the exponentiated scaling is combined into the weights"):
     /// the same <see cref="ResNetConfig"/> built from plain <see cref="Conv2d"/>s with W = e^g·V, the biases and the

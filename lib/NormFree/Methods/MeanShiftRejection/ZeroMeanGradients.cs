@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Optim;
 using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
@@ -10,50 +9,35 @@ namespace NormFree.Methods.MeanShiftRejection;
 /// it inside <c>step()</c>, after backward and before the update) or call <see cref="apply()"/> after
 /// <c>loss.backward()</c> and before <c>optimizer.step()</c>. A kernel without a gradient is skipped; z = 0 leaves
 /// every gradient unchanged (CZMI alone).</summary>
-public sealed class ZeroMeanGradients : IGradientHook
+public sealed class ZeroMeanGradients : KernelGradientHook
 {
-    readonly HashSet<Tensor> kernelSet;
-
-    /// <summary>The spatial kernels V (C_out, C_in, k, k) whose gradients are adjusted.</summary>
-    public IReadOnlyList<Parameter> kernels { get; }
-
     /// <summary>The zmg factor z in [0, 1].</summary>
     public double z { get; }
 
-    public ZeroMeanGradients(IEnumerable<Parameter> kernels, double z)
+    /// <param name="kernels">Spatial conv kernels V (C_out, C_in, k, k), k &gt; 1.</param>
+    public ZeroMeanGradients(IEnumerable<Parameter> kernels, double z) : base(kernels)
     {
         msr.CheckZmg(z);
-        this.kernels = kernels.ToList();
         foreach (var v in this.kernels)
             if (v.dim() != 4 || v.size(2) * v.size(3) < 2)
                 throw new ArgumentException($"CZMG applies to spatial conv kernels (C_out, C_in, k, k) with k > 1, got shape {Shapes.Format(v.shape)}", nameof(kernels));
-        kernelSet = new HashSet<Tensor>(this.kernels, ReferenceEqualityComparer.Instance);
         this.z = z;
     }
 
     /// <summary>Replaces each kernel's gradient by its CZMG version, in place.</summary>
     public void apply()
     {
-        if (z == 0) return;
         using var _ = torch.no_grad();
         foreach (var v in kernels)
         {
             using var grad = v.grad;
-            if (grad is not null) adjust(grad);
+            if (grad is not null) adjust(v, grad);
         }
     }
 
-    /// <summary>The optimizer's gradient hook (<see cref="Optimizer.gradient_hooks"/> or a group's hooks): adjusts the
-    /// gradients of this instance's kernels among <paramref name="parameters"/> and leaves every other gradient alone.</summary>
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    protected override void adjust(Tensor kernel, Tensor grad)
     {
         if (z == 0) return;
-        for (var i = 0; i < parameters.Count; i++)
-            if (kernelSet.Contains(parameters[i])) adjust(grads[i]);
-    }
-
-    void adjust(Tensor grad)
-    {
         using var adjusted = msr.zero_mean_gradient(grad, z);
         grad.copy_(adjusted);
     }

@@ -94,6 +94,20 @@ public static class msr
         using (total) return total * lambda; // λ · Σ_f (‖V_f‖₂ − 1)²
     }
 
+    /// <summary>The gradient of LUMA (§3.4) with respect to one kernel V, in closed form:
+    /// ∂/∂V_f λ·(‖V_f‖₂ − 1)² = 2λ·(‖V_f‖₂ − 1)·V_f / ‖V_f‖₂ per filter f — a pull along V_f toward magnitude 1, so
+    /// it never moves a filter off the CZM isocline. <see cref="LumaGradient"/> adds it inside the optimizer step.</summary>
+    /// <param name="v">(C_out, ...), filters of nonzero magnitude.</param>
+    /// <param name="lambda">The loss weight λ ≥ 0.</param>
+    public static Tensor luma_gradient(Tensor v, double lambda)
+    {
+        if (lambda < 0) throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "the LUMA weight must be ≥ 0");
+        using var norms = filter_norms(v, keepdim: true); // ‖V_f‖₂, (C_out, 1, ..., 1)
+        using var pull = (norms - 1) / norms;              // (‖V_f‖ − 1) / ‖V_f‖
+        using var scaled = pull * (2 * lambda);
+        return v * scaled;                                  // 2λ (‖V_f‖ − 1) V_f / ‖V_f‖
+    }
+
     /// <summary>Multiplicative noise injection, §4.4: y = x ⊙ u with u ~ U(1 − a, 1 + a) drawn per sample and per
     /// channel and constant over positions (unit mean, amplitude a = 0.1 in the paper); the identity when not
     /// training.</summary>
