@@ -14,7 +14,16 @@ public sealed partial class Kernel
         if (socket == shell) parentHeader = header;
         Publish("status", new JsonObject { ["execution_state"] = "busy" }, header);
         try { Handle(socket, request); }
-        catch (Exception e) { log.WriteLine($"[normfree kernel] {request.Type} failed: {e}"); }
+        catch (Exception e) when (e is not ZmqException)
+        {
+            // A request the kernel could not serve still gets its reply, so no client waits forever.
+            log.WriteLine($"[normfree kernel] {request.Type} failed: {e}");
+            if (request.Type.EndsWith("_request", StringComparison.Ordinal))
+                Reply(socket, request, request.Type.Replace("_request", "_reply"), new JsonObject
+                {
+                    ["status"] = "error", ["ename"] = e.GetType().Name, ["evalue"] = e.Message, ["traceback"] = new JsonArray(),
+                });
+        }
         finally { Publish("status", new JsonObject { ["execution_state"] = "idle" }, header); }
     }
 
@@ -31,7 +40,13 @@ public sealed partial class Kernel
                 break;
             case "complete_request": Reply(socket, request, "complete_reply", Complete(request)); break;
             case "inspect_request":
-                Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+                var code = request.Text("code") ?? "";
+                var found = scripts.Inspect(code, Utf16Index(code, request.Number("cursor_pos", code.Length)));
+                Reply(socket, request, "inspect_reply", new JsonObject
+                {
+                    ["status"] = "ok", ["found"] = found is not null, ["metadata"] = new JsonObject(),
+                    ["data"] = found is null ? new JsonObject() : new JsonObject { ["text/plain"] = found },
+                });
                 break;
             case "history_request": Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
             case "comm_info_request": Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
@@ -61,7 +76,7 @@ public sealed partial class Kernel
         ["language_info"] = new JsonObject
         {
             ["name"] = "csharp",
-            ["version"] = Environment.Version.ToString(),
+            ["version"] = ScriptSession.CSharpVersion,
             ["mimetype"] = "text/x-csharp",
             ["file_extension"] = ".cs",
             ["pygments_lexer"] = "csharp",

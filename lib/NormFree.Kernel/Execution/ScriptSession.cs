@@ -36,6 +36,9 @@ public sealed class ScriptSession(string baseDirectory, ScriptGlobals globals)
 
     ScriptState<object>? state;
 
+    /// <summary>The C# version cells are compiled as (the latest this Roslyn knows), e.g. "14.0".</summary>
+    public static string CSharpVersion => Microsoft.CodeAnalysis.CSharp.LanguageVersion.Latest.MapSpecifiedToEffectiveVersion().ToDisplayString();
+
     public string BaseDirectory => baseDirectory;
 
     /// <summary>The framework's assemblies (the trusted platform assemblies of this runtime), so cells see the
@@ -95,6 +98,28 @@ public sealed class ScriptSession(string baseDirectory, ScriptGlobals globals)
         var names = symbols.Where(s => s.CanBeReferencedByName && s.Name.StartsWith(prefix, StringComparison.Ordinal))
             .Select(s => s.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
         return (start, names);
+    }
+
+    /// <summary>What the name at the cursor is (Jupyter's inspect, shown on Shift+Tab or hover): every overload's
+    /// signature for a method, the type and name for a variable, the symbol for anything else; null if nothing.</summary>
+    public string? Inspect(string code, int cursor)
+    {
+        var compilation = Continue(code, "inspect").GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        var model = compilation.GetSemanticModel(tree);
+        var token = tree.GetRoot().FindToken(Math.Max(0, Math.Min(cursor, code.Length) - 1));
+        if (token.Parent is not { } node) return null;
+        var info = model.GetSymbolInfo(node);
+        var symbols = info.Symbol is { } one ? [one] : info.CandidateSymbols.ToArray();
+        if (symbols.Length == 0 && model.GetDeclaredSymbol(node) is { } declared) symbols = [declared];
+        if (symbols.Length == 1 && symbols[0] is IMethodSymbol && model.GetMemberGroup(node) is { Length: > 1 } group) symbols = group.ToArray();
+        var lines = symbols.Select(s => s switch
+        {
+            ILocalSymbol l => $"{l.Type.ToMinimalDisplayString(model, token.SpanStart)} {l.Name}",
+            IFieldSymbol f when f.ContainingType?.IsScriptClass == true => $"{f.Type.ToMinimalDisplayString(model, token.SpanStart)} {f.Name}",
+            _ => s.ToMinimalDisplayString(model, token.SpanStart),
+        }).Distinct().ToArray();
+        return lines.Length == 0 ? null : string.Join("\n", lines);
     }
 
     /// <summary>Jupyter's is_complete: "complete" when the code parses as a whole submission, "incomplete" while a

@@ -213,6 +213,16 @@ class KernelTests(unittest.TestCase):
         code = "Console.WriteL"
         self.assertEqual(reply_to(self.kc, self.kc.complete(code, len(code)))["matches"], ["WriteLine"])
 
+    def test_inspect_shows_signatures_and_variables(self):
+        self.run_ok('var phrase = "abc";')
+        code = "phrase.Substring"
+        content = reply_to(self.kc, self.kc.inspect(code, len(code)))
+        self.assertTrue(content["found"])
+        self.assertIn("string string.Substring(int startIndex, int length)", content["data"]["text/plain"].splitlines())
+        content = reply_to(self.kc, self.kc.inspect("phrase", 3))
+        self.assertEqual(content["data"]["text/plain"], "string phrase")
+        self.assertFalse(reply_to(self.kc, self.kc.inspect("   ", 1))["found"])
+
     def test_is_complete(self):
         self.assertEqual(reply_to(self.kc, self.kc.is_complete("for (var i = 0; i < 3; i++) {"))["status"], "incomplete")
         self.assertEqual(reply_to(self.kc, self.kc.is_complete("1 + 1"))["status"], "complete")

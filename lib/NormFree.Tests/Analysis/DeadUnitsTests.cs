@@ -72,4 +72,22 @@ public class DeadUnitsTests
         Assert.False(DeadUnits.is_constant(nudged));
         Assert.Throws<ArgumentException>(() => DeadUnits.is_constant(row)); // one sample says nothing
     }
+
+    [Fact]
+    public void DeadSampleFractionsPerLayer()
+    {
+        using var fc1 = new Linear(2, 3);
+        using var fc2 = new Linear(3, 2);
+        using (torch.no_grad())
+        {
+            using var w1 = torch.tensor(new[] { 1.0f, 0, 0, 1, -1, 0 }, [3, 2]);
+            fc1.weight.copy_(w1);
+            fc1.bias!.zero_(); // on x = (±1, ±1): unit 0 active iff x0 > 0, unit 2 iff x0 < 0 → never all dead
+            fc2.weight.fill_(1);
+            fc2.bias!.fill_(-100); // 1 + 1 − 100 < 0 for every input → dead on every sample
+        }
+        using var net = new Sequential(fc1, new ReLU(), fc2, new ReLU());
+        using var x = torch.tensor(new[] { 1.0f, 1, -1, 1, 1, -1, -1, -1 }, [4, 2]);
+        Assert.Equal([("1", 0.0), ("3", 1.0)], DeadUnits.dead_sample_fractions(net, x, m => m is ReLU));
+    }
 }

@@ -10,7 +10,7 @@ public class HistoryTests
         for (var i = 0; i < testAccuracies.Length; i++)
         {
             h.AddStep(2.3 - i);
-            h.Add(new EpochRecord(i + 1, 2.3 - i, 0.5, 2.0 - i, testAccuracies[i], 0.1, 1.5));
+            h.Add(new EpochRecord(i + 1, 2.3 - i, 0.5, 2.0 - i, testAccuracies[i], 0.1, 1.5) { DataSeconds = 0.25 });
         }
         h.Finish(status);
         return h;
@@ -106,7 +106,7 @@ public class HistoryTests
         var h = Run("seed 1", TrainingStatus.Completed, 0.5, 0.75);
         var table = h.ToTable();
         Assert.Equal(2, table.Rows.Count);
-        Assert.Equal(["2", "1.3", "50.00%", "1", "75.00%", "0.1", "1.5"], table.Rows[1]);
+        Assert.Equal(["2", "1.3", "50.00%", "1", "75.00%", "0.1", "1.5", "0.25"], table.Rows[1]);
         var s = SeedSummary.From("net", [1, 2], [h, Run("", TrainingStatus.Diverged)]);
         Assert.Equal(["2", "Diverged", "0", "NaN%", "NaN%", ""], s.ToTable().Rows[1]);
     }

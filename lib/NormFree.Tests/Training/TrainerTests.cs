@@ -1,5 +1,6 @@
 using NormFree.Data;
 using NormFree.Nn;
+using NormFree.Notebooks;
 using NormFree.Optim;
 using NormFree.Torch;
 using NormFree.Tests.Data;
@@ -127,6 +128,7 @@ public sealed class TrainerTests : IDisposable
         using var ok = new Trainer(live, train, test, config with { Epochs = 2 });
         var good = ok.fit();
         Assert.Equal(TrainingStatus.Completed, good.Status);
+        Assert.All(good.Epochs, e => Assert.InRange(e.DataSeconds, 1e-9, e.Seconds));
         Assert.True(good.FinalTestAccuracy > 0.3, $"test accuracy {good.FinalTestAccuracy}");
     }
 
@@ -202,5 +204,29 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(2, lines.Count(l => l.StartsWith("[print] epoch   ")));
         Assert.Equal(4, lines.Count(l => l.Contains(" step ") && l.Contains("/20")));   // 640 / 32 = 20 steps: at 10 and 20
         Assert.Contains(lines, l => l.StartsWith("[print] Completed, 2 epochs, 40 steps, final test acc "));
+    }
+
+    [Fact]
+    public void NotebookInterruptStopsBetweenStepsAndFitGoesOnAfterwards()
+    {
+        torch.manual_seed(0);
+        using var model = SmallCnn();
+        using var trainer = new Trainer(model, train, test, Config("interrupt") with { Epochs = 2, CheckpointDir = null });
+        using var interrupt = new CancellationTokenSource();
+        trainer.EpochCompleted += h => { if (h.Epochs.Count == 1) interrupt.Cancel(); };
+        Interrupt.Token = interrupt.Token;
+        try
+        {
+            Assert.ThrowsAny<OperationCanceledException>(() => trainer.fit());
+        }
+        finally
+        {
+            Interrupt.Token = CancellationToken.None;
+        }
+        Assert.Single(trainer.history.Epochs);
+        Assert.Equal(TrainingStatus.Running, trainer.history.Status);
+        var history = trainer.fit();
+        Assert.Equal(TrainingStatus.Completed, history.Status);
+        Assert.Equal(2, history.Epochs.Count);
     }
 }

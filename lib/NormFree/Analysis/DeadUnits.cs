@@ -58,6 +58,17 @@ public static class DeadUnits
         return 1 - active.to(DType.Float64).mean().item();
     }
 
+    /// <summary>The <see cref="dead_sample_fraction"/> at the output of every module <paramref name="select"/> picks
+    /// (e.g. <c>m =&gt; m is ReLU</c>), in forward order, on one batch (no gradients, current train/eval mode).
+    /// A fraction of 1 is a layer dead on every input: the net is born dead (Lu et al. 2020) if that holds at init.</summary>
+    public static IReadOnlyList<(string Name, double Fraction)> dead_sample_fractions(Module model, Tensor input, Func<Module, bool> select)
+    {
+        var results = new List<(string, double)>();
+        using var _ = torch.no_grad();
+        using var output = ForwardProbe.run(model, input, select, (name, _, h) => results.Add((name, dead_sample_fraction(h))));
+        return results;
+    }
+
     /// <summary>Whether <paramref name="output"/> (B, …) is the same for every sample: the largest spread
     /// max_b − min_b of any output coordinate is at most <paramref name="tolerance"/> × (1 + max |output|). A net that
     /// is "born dead" (Lu et al. 2020, Def. 1: constant on the data at initialisation, because some layer is dead on

@@ -33,18 +33,9 @@ public static class FeatureSymmetry
     /// <paramref name="model"/> on one batch (no gradients, the model's current mode), in forward order.</summary>
     public static IReadOnlyList<(string Name, double Asymmetry)> per_layer<T>(Module model, Tensor input) where T : Module
     {
-        var names = model.named_modules().Where(e => e.module is T).ToDictionary(e => e.module, e => e.name);
         var results = new List<(string, double)>();
-        var hooks = names.Keys.Select(m => m.register_forward_hook((layer, _, output) => results.Add((names[layer], asymmetry(output))))).ToList();
-        try
-        {
-            using var _ = torch.no_grad();
-            using var output = model.call(input);
-        }
-        finally
-        {
-            foreach (var hook in hooks) hook.Dispose();
-        }
+        using var _ = torch.no_grad();
+        using var output = ForwardProbe.run(model, input, m => m is T, (name, _, h) => results.Add((name, asymmetry(h))));
         return results;
     }
 }

@@ -24,7 +24,7 @@ public sealed class Bottleneck : ResidualBlock
     public Module shortcut { get; }
     public Module act3 { get; }
 
-    public Bottleneck(BlockContext ctx) : base(ctx.InChannels, expansion * ctx.Planes, ctx.block_input())
+    public Bottleneck(BlockContext ctx) : base(ctx.InChannels, expansion * ctx.Planes, ctx.block_input(), ctx.branch_end(expansion * ctx.Planes))
     {
         var p = ctx.Planes;
         conv1 = register_module("conv1", ctx.conv(ctx.InChannels, p, 1));
@@ -44,7 +44,8 @@ public sealed class Bottleneck : ResidualBlock
         using var u = unit_input(x); // (B, C_in, H, W)
         using var branch = chain(u, conv1, norm1, act1, conv2, norm2, act2, conv3, norm3); // (B, 4·planes, H/s, W/s)
         using var skip = shortcut.call(u);
-        using var sum = skip + branch_output(branch);
+        using var end = branch_output(branch);
+        using var sum = skip + end;
         return act3.call(sum);
     }
 }

@@ -19,7 +19,7 @@ public sealed class PreActBlock : ResidualBlock
     /// <summary>Null when the block keeps its shape (identity shortcut on x).</summary>
     public Module? shortcut { get; }
 
-    public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input())
+    public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input(), ctx.branch_end(ctx.Planes))
     {
         norm1 = register_module("norm1", ctx.norm(ctx.InChannels));
         act1 = register_module("act1", ctx.act());
@@ -38,6 +38,7 @@ public sealed class PreActBlock : ResidualBlock
         using var u = chain(v, norm1, act1); // (B, C_in, H, W)
         using var branch = chain(u, conv1, norm2, act2, dropout, conv2); // (B, planes, H/s, W/s)
         using var skip = shortcut is null ? v.alias() : shortcut.call(u);
-        return skip + branch_output(branch);
+        using var end = branch_output(branch);
+        return skip + end;
     }
 }

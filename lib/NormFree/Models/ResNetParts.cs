@@ -27,6 +27,12 @@ public sealed record ResNetParts
     /// <see cref="ResidualBlock.unit_input"/>.</summary>
     public Func<long, Module>? BlockInput { get; init; }
 
+    /// <summary>A module applied to the output of every residual branch, given its channels, before it joins the
+    /// shortcut: y = shortcut + end(F(x)) (e.g. SkipInit's learnable scalar α, init 0: De &amp; Smith 2020, §4); null:
+    /// none. The built-in blocks apply it; a custom block passes <see cref="BlockContext.branch_end"/> to its base
+    /// constructor and adds <see cref="ResidualBlock.branch_output"/>'s result.</summary>
+    public Func<long, Module>? BranchEnd { get; init; }
+
     /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
     public Func<BlockContext, ResidualBlock>? Block { get; init; }
 
@@ -59,6 +65,8 @@ public sealed record ResNetParts
     public Module act() => Activation();
 
     public Module? block_input(long channels) => BlockInput?.Invoke(channels);
+
+    public Module? branch_end(long channels) => BranchEnd?.Invoke(channels);
 
     /// <summary>Identity when nothing changes; otherwise the config's option A (zero-pad) or option B (1×1 conv,
     /// with a norm after it when <paramref name="withNorm"/>).</summary>

@@ -7,7 +7,12 @@ namespace NormFree.Torch;
 public sealed class DisposeScope : IDisposable
 {
     [ThreadStatic] static DisposeScope? current;
-    readonly HashSet<Tensor> owned = new(ReferenceEqualityComparer.Instance);
+    /// <summary>The list of the last disposed scope on this thread, reused: a step opens a scope per iteration.</summary>
+    [ThreadStatic] static List<Tensor>? spare;
+
+    // Attach is on every operator call's path, so it is a list append; a tensor that leaves the scope keeps its
+    // entry but no longer points back here (t.Scope), and Dispose skips it.
+    List<Tensor> owned;
     bool disposed;
 
     internal static DisposeScope? Current => current;
@@ -15,25 +20,25 @@ public sealed class DisposeScope : IDisposable
 
     internal DisposeScope()
     {
+        owned = spare ?? new List<Tensor>(32);
+        spare = null;
         Outer = current;
         current = this;
     }
 
-    public int Count => owned.Count;
+    /// <summary>How many tensors the scope will dispose.</summary>
+    public int Count => disposed ? 0 : owned.Where(t => t.Scope == this).Distinct(ReferenceEqualityComparer.Instance).Count();
 
-    internal void Attach(Tensor t)
+    /// <summary>Takes ownership of <paramref name="t"/>; false when the scope is already disposed.</summary>
+    internal bool Attach(Tensor t)
     {
-        if (disposed) return;
-        t.Scope?.owned.Remove(t);
-        owned.Add(t);
+        if (disposed) return false;
         t.Scope = this;
+        owned.Add(t);
+        return true;
     }
 
-    internal void Forget(Tensor t)
-    {
-        owned.Remove(t);
-        t.Scope = null;
-    }
+    internal void Forget(Tensor t) => t.Scope = null;
 
     /// <summary>Keeps <paramref name="t"/> alive past this scope (it joins the enclosing scope, if any).</summary>
     public Tensor MoveToOuter(Tensor t) => t.MoveToOuterDisposeScope();
@@ -44,10 +49,13 @@ public sealed class DisposeScope : IDisposable
         disposed = true;
         foreach (var t in owned)
         {
+            if (t.Scope != this) continue;
             t.Scope = null;
             t.Dispose();
         }
         owned.Clear();
+        spare = owned;
+        owned = null!;
         // Scopes nest strictly on one thread; restore the enclosing one.
         if (current == this) current = Outer;
     }

@@ -3,12 +3,16 @@ using System.Runtime.InteropServices;
 namespace NormFree.Torch;
 
 /// <summary>A handle to a libtorch tensor. Dispose it (or create it inside a <see cref="DisposeScope"/>) to free
-/// the native memory deterministically; the finalizer is only a backstop.</summary>
+/// the native memory deterministically; for a tensor outside every scope a finalizer is the backstop.</summary>
 public partial class Tensor : IDisposable
 {
     static long live;
     IntPtr handle;
     internal DisposeScope? Scope;
+    /// <summary>Frees the handle if this tensor is collected undisposed; only tensors outside every dispose scope
+    /// have one (a scope keeps its tensors reachable until it disposes them, so a finalizer there could never run,
+    /// and allocating finalizable objects costs on every operator call).</summary>
+    Backstop? backstop;
 
     /// <summary>Managed tensors alive right now: a leak test compares it before and after.</summary>
     public static long LiveCount => Interlocked.Read(ref live);
@@ -17,27 +21,47 @@ public partial class Tensor : IDisposable
     {
         handle = TorchException.Check(nativeHandle);
         Interlocked.Increment(ref live);
-        DisposeScope.Current?.Attach(this);
+        if (DisposeScope.Current?.Attach(this) != true) EnsureBackstop();
     }
 
     internal IntPtr Handle => handle != IntPtr.Zero ? handle : throw new ObjectDisposedException(nameof(Tensor), "the tensor was disposed");
 
     public bool IsDisposed => handle == IntPtr.Zero;
 
-    public void Dispose()
-    {
-        Release();
-        GC.SuppressFinalize(this);
-    }
-
-    ~Tensor() => Release();
+    public void Dispose() => Release();
 
     void Release()
     {
         var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
         if (h == IntPtr.Zero) return;
+        backstop?.Disarm();
         Native.nf_tensor_free(h);
         Interlocked.Decrement(ref live);
+    }
+
+    /// <summary>Called when the tensor leaves every dispose scope: from now on only the user or the GC frees it.</summary>
+    void EnsureBackstop()
+    {
+        if (backstop is null && handle != IntPtr.Zero) backstop = new Backstop(handle);
+    }
+
+    sealed class Backstop(IntPtr handle)
+    {
+        IntPtr handle = handle;
+
+        public void Disarm()
+        {
+            handle = IntPtr.Zero;
+            GC.SuppressFinalize(this);
+        }
+
+        ~Backstop()
+        {
+            var h = Interlocked.Exchange(ref handle, IntPtr.Zero);
+            if (h == IntPtr.Zero) return;
+            Native.nf_tensor_free(h);
+            Interlocked.Decrement(ref live);
+        }
     }
 
     // ---- metadata ------------------------------------------------------------------------------------------
@@ -167,6 +191,7 @@ public partial class Tensor : IDisposable
     public Tensor DetachFromDisposeScope()
     {
         Scope?.Forget(this);
+        EnsureBackstop();
         return this;
     }
 
@@ -174,8 +199,8 @@ public partial class Tensor : IDisposable
     public Tensor MoveToOuterDisposeScope()
     {
         var outer = Scope?.Outer;
-        DetachFromDisposeScope();
-        outer?.Attach(this);
+        Scope?.Forget(this);
+        if (outer?.Attach(this) != true) EnsureBackstop();
         return this;
     }
 

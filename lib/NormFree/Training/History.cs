@@ -14,12 +14,15 @@ public enum TrainingStatus { Running, Completed, Diverged, FailedToTrain }
 /// <summary>One finished epoch. <see cref="Epoch"/> counts from 1 (the number of epochs done); accuracies are
 /// fractions in [0, 1]; the training loss and accuracy are averages over the epoch's steps (on augmented batches,
 /// with the weights of each step, as PyTorch's reference scripts report them); <see cref="LearningRate"/> is the
-/// first parameter group's rate during the epoch's last step.</summary>
+/// first parameter group's rate during the epoch's last step; <see cref="Seconds"/> is the whole epoch with its
+/// evaluation, <see cref="DataSeconds"/> the part of it spent waiting for training batches (loading, augmentation).</summary>
 public sealed record EpochRecord(int Epoch, double TrainLoss, double TrainAccuracy, double TestLoss, double TestAccuracy,
     double LearningRate, double Seconds)
 {
+    public double DataSeconds { get; init; }
+
     public override string ToString() =>
-        $"epoch {Epoch,3}  train loss {TrainLoss:F4} acc {Percent.Of(TrainAccuracy)}  test loss {TestLoss:F4} acc {Percent.Of(TestAccuracy)}  lr {LearningRate:G3}  {Seconds:F1}s";
+        $"epoch {Epoch,3}  train loss {TrainLoss:F4} acc {Percent.Of(TrainAccuracy)}  test loss {TestLoss:F4} acc {Percent.Of(TestAccuracy)}  lr {LearningRate:G3}  {Seconds:F1}s (data {DataSeconds:F1}s)";
 }
 
 /// <summary>A run's record: one <see cref="EpochRecord"/> per epoch, the loss of every optimizer step, the status
@@ -90,9 +93,10 @@ public sealed class History
     /// <summary>The epochs as a table (accuracies in percent).</summary>
     public Table ToTable()
     {
-        var table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "lr", "seconds");
+        var table = new Table("epoch", "train loss", "train acc", "test loss", "test acc", "lr", "seconds", "data seconds");
         foreach (var e in epochs)
-            table.Add(e.Epoch, e.TrainLoss, Percent.Of(e.TrainAccuracy), e.TestLoss, Percent.Of(e.TestAccuracy), e.LearningRate, e.Seconds);
+            table.Add(e.Epoch, e.TrainLoss, Percent.Of(e.TrainAccuracy), e.TestLoss, Percent.Of(e.TestAccuracy), e.LearningRate,
+                e.Seconds, e.DataSeconds);
         return table;
     }
 

@@ -1,6 +1,5 @@
 using NormFree.Data;
 using NormFree.Nn;
-using NormFree.Notebooks;
 using NormFree.Optim;
 using NormFree.Torch;
 
@@ -14,24 +13,24 @@ namespace NormFree.Training;
 /// For each seed s: the global generator is seeded with s, the model is built (so its initialisation depends on s),
 /// and a <see cref="Trainer"/> runs <c>config with { Seed = s }</c>. With a checkpoint folder each seed writes into
 /// <c>seed-s/</c> beneath it and a rerun resumes every unfinished seed from its latest checkpoint (finished ones are
-/// read back, not retrained), so a long sweep survives being stopped. An interrupt (the notebook's
-/// <see cref="Interrupt"/> token) stops the sweep after the current run's step and summarises what ran.</summary>
+/// read back, not retrained), so a long sweep survives being stopped. Cancelling <c>cancel</c> stops the sweep
+/// between steps and summarises what ran; a notebook interrupt stops it with the data loader's
+/// <see cref="OperationCanceledException"/> (see <see cref="Trainer.fit"/>).</summary>
 public static class MultiSeed
 {
     /// <param name="optimizer">builds the optimizer for a model (default: SGD from the config); disposed after the run.</param>
     /// <param name="onEpoch">called after every epoch of every run (e.g. a live table of all seeds).</param>
     public static SeedSummary run(TrainConfig config, IReadOnlyList<ulong> seeds, Func<Module> model,
         TensorDataset train, TensorDataset test, Func<Module, Optimizer>? optimizer = null, Action<History>? onEpoch = null,
-        CancellationToken? cancel = null)
+        CancellationToken cancel = default)
     {
         if (seeds.Count == 0) throw new ArgumentException("need at least one seed", nameof(seeds));
         if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"seeds repeat: [{string.Join(", ", seeds)}]", nameof(seeds));
-        var token = cancel ?? Interrupt.Token;
         var histories = new List<History>();
         var ran = new List<ulong>();
         foreach (var seed in seeds)
         {
-            if (token.IsCancellationRequested) break;
+            if (cancel.IsCancellationRequested) break;
             var run = config with
             {
                 Seed = seed,
@@ -44,7 +43,7 @@ public static class MultiSeed
             using var trainer = new Trainer(net, train, test, run, opt);
             if (onEpoch is not null) trainer.EpochCompleted += onEpoch;
             if (run.CheckpointDir is { } d && Checkpoint.latest(d) is { } latest) trainer.load_checkpoint(latest);
-            histories.Add(trainer.fit(token));
+            histories.Add(trainer.fit(cancel));
             ran.Add(seed);
         }
         return SeedSummary.From(config.Name, ran, histories);

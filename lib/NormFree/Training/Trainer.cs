@@ -34,7 +34,8 @@ public sealed class Trainer : IDisposable
     /// <summary>Epochs completed so far (the next one to run is <c>epoch + 1</c>).</summary>
     public int epoch { get; private set; }
 
-    /// <summary>Raised after every epoch (after its checkpoint), with the history so far: for live plots and tables.</summary>
+    /// <summary>Raised after every epoch (after its checkpoint), and when a run diverges inside one, with the history so
+    /// far: for live plots and tables.</summary>
     public event Action<History>? EpochCompleted;
 
     /// <summary>Seeds the global generator with <see cref="TrainConfig.Seed"/> (the data loader derives its own
@@ -88,21 +89,24 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Trains until <see cref="TrainConfig.Epochs"/> epochs are done or a stopping rule fires, and returns
-    /// the history. A cancelled <paramref name="cancel"/> (default: the notebook's <see cref="Interrupt"/> token) stops
-    /// between steps with status Running and the reason "interrupted".</summary>
-    public History fit(CancellationToken? cancel = null)
+    /// the history. Cancelling <paramref name="cancel"/> stops it between steps and returns the history with status
+    /// Running and the reason "interrupted …". A notebook interrupt also stops it between steps, as an
+    /// <see cref="OperationCanceledException"/> from the data loader (which polls <see cref="Interrupt"/>); the history
+    /// so far stays in <see cref="history"/>. Calling <see cref="fit"/> again re-runs the interrupted epoch from its
+    /// first batch with the weights as they are (its finished steps stay in the step losses); for an exact resume,
+    /// <see cref="load_checkpoint"/> first.</summary>
+    public History fit(CancellationToken cancel = default)
     {
-        var token = cancel ?? Interrupt.Token;
         var scheduler = new LrScheduler(optimizer, config.Schedule, train.batches_per_epoch);
         while (history.Status == TrainingStatus.Running && epoch < config.Epochs)
         {
             var watch = Stopwatch.StartNew();
-            var result = TrainEpoch(scheduler, token);
+            var result = TrainEpoch(scheduler, cancel);
             if (result is not { } r) break;
             var (testLoss, testAccuracy, classes) = evaluate(model, test);
             epoch++;
             history.Add(new EpochRecord(epoch, r.Loss, r.Accuracy, testLoss, testAccuracy, optimizer.param_groups[0].lr,
-                watch.Elapsed.TotalSeconds));
+                watch.Elapsed.TotalSeconds) { DataSeconds = r.DataSeconds });
             if (config.FailedToTrain?.Check(history, classes) is { } failed) history.Finish(TrainingStatus.FailedToTrain, failed);
             else if (epoch == config.Epochs) history.Finish(TrainingStatus.Completed);
             EndOfEpoch();
@@ -126,15 +130,22 @@ public sealed class Trainer : IDisposable
     string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
 
     /// <summary>One epoch of steps; null when the run stopped inside it (diverged or interrupted).</summary>
-    (double Loss, double Accuracy)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
+    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
     {
         model.train();
         var watch = Stopwatch.StartNew();
+        var waiting = new Stopwatch();
         double lossSum = 0;
         long correct = 0, seen = 0;
         var batches = train.batches_per_epoch;
-        foreach (var batch in train.epoch(epoch))
+        using var loader = train.epoch(epoch).GetEnumerator();
+        while (true)
         {
+            waiting.Start();
+            var more = loader.MoveNext();   // the next batch: gather, scale, augment
+            waiting.Stop();
+            if (!more) break;
+            var batch = loader.Current;
             if (token.IsCancellationRequested)
             {
                 history.Reason = $"interrupted in epoch {epoch + 1} after {batch.index} steps";
@@ -165,7 +176,7 @@ public sealed class Trainer : IDisposable
             if (config.Progress && config.ProgressEverySteps > 0 && (batch.index + 1) % config.ProgressEverySteps == 0)
                 Console.WriteLine(ProgressLine($"epoch {epoch + 1} step {batch.index + 1}/{batches}  loss {lossSum / seen:F4}  {watch.Elapsed.TotalSeconds:F1}s"));
         }
-        return (lossSum / seen, (double)correct / seen);
+        return (lossSum / seen, (double)correct / seen, waiting.Elapsed.TotalSeconds);
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace NormFree.Bench;
+
+/// <summary>Command line of the benchmark harness; every option has a default so `./workbook bench` needs none.</summary>
+sealed record Options(List<string> Cases, int Threads, int Rounds, double TargetMs, string Output, string Root, string Python)
+{
+    public static Options Parse(string[] args)
+    {
+        var omp = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
+        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 7, 200,
+            "bench/results/latest.json", FindRoot(), "/usr/bin/python3");
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            o = args[i] switch
+            {
+                "--threads" => o with { Threads = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rounds" => o with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--target-ms" => o with { TargetMs = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--out" => o with { Output = Next() },
+                "--python" => o with { Python = Next() },
+                var a when a.StartsWith("--") => throw new ArgumentException($"unknown option {a} (--threads, --rounds, --target-ms, --out, --python)"),
+                var name => o with { Cases = [.. o.Cases, name] },
+            };
+        }
+        if (o.Threads < 1 || o.Rounds < 1 || o.TargetMs <= 0) throw new ArgumentException("threads, rounds and target-ms must be positive");
+        return o;
+    }
+
+    /// <summary>The repository root: the first folder upwards holding bench/reference.py (from the working directory,
+    /// then from the program's own folder).</summary>
+    static string FindRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "bench", "reference.py"))) return dir.FullName;
+        throw new InvalidOperationException("cannot find bench/reference.py above the working directory");
+    }
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using NormFree.Bench;
+using NormFree.Torch;
+
+// ./workbook bench [case ...] [--threads N] [--rounds R] [--target-ms T] [--out FILE]
+// Times each case here and in PyTorch (bench/reference.py, same libtorch) with the same intra-op thread count,
+// alternating the two sides round by round, and reports medians and normfree/pytorch ratios.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+var options = Options.Parse(args);
+torch.set_num_threads(options.Threads);
+
+var all = typeof(Cases).GetMethods(BindingFlags.Public | BindingFlags.Static)
+    .Where(m => m.ReturnType == typeof(Action) && m.GetParameters().Length == 0)
+    .ToDictionary(m => m.Name, m => (Func<Action>)m.CreateDelegate(typeof(Func<Action>)));
+foreach (var name in options.Cases.Where(n => !all.ContainsKey(n)))
+    throw new ArgumentException($"no case '{name}'; cases: {string.Join(", ", all.Keys)}");
+var selected = options.Cases.Count > 0 ? options.Cases : all.Keys.Order().ToList();
+
+using var peer = new PyTorchPeer(options.Python, Path.Combine(options.Root, "bench", "reference.py"), options.Threads);
+Console.WriteLine($"NormFree (libtorch {torch.version}) vs PyTorch ({peer.Banner[6..]}), {options.Threads} threads, " +
+                  $"median of {options.Rounds} rounds of ~{options.TargetMs} ms each");
+
+var results = new List<Result>();
+foreach (var name in selected)
+{
+    var step = all[name]();
+    peer.Prepare(name);
+    var iterations = Measure.Calibrate(step, options.TargetMs);
+    Measure.Run(step, iterations);                                   // warm-up: JIT, allocator caches, oneDNN primitives
+    peer.Run(name, iterations);
+    GC.Collect();
+    var rssBefore = Measure.RssMb();
+    List<double> ours = [], theirs = [];
+    for (var round = 0; round < options.Rounds; round++)
+    {
+        // Alternate who goes first, so a drift in machine load does not favour one side.
+        if (round % 2 == 0) { ours.Add(Measure.Run(step, iterations)); theirs.Add(peer.Run(name, iterations)); }
+        else { theirs.Add(peer.Run(name, iterations)); ours.Add(Measure.Run(step, iterations)); }
+    }
+    GC.Collect();
+    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb());
+    results.Add(r);
+    Console.WriteLine(r.Row(results.Count == 1));
+}
+
+var output = Path.GetFullPath(options.Output, options.Root);
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dictionary<string, object>
+{
+    ["name"] = r.Name, ["normfree_ms"] = Math.Round(r.NormFreeMs, 6), ["pytorch_ms"] = Math.Round(r.PyTorchMs, 6),
+    ["ratio"] = Math.Round(r.Ratio, 4),
+}), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
+
+record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb)
+{
+    public double Ratio => NormFreeMs / PyTorchMs;
+
+    public string Row(bool header) =>
+        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS before → after (MB)\n" : "") +
+        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb:F1} → {RssAfterMb:F1}";
+}

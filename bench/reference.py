@@ -1,0 +1,83 @@
+"""PyTorch twins of the cases in bench/NormFree.Bench/Cases*.cs: each function has the C# case's name, does its setup
+and returns the step to time. Run by the .NET harness as a peer process (`--serve`), or alone to print timings."""
+import sys
+import time
+
+import torch
+
+CASES = {}
+
+
+def case(fn):
+    CASES[fn.__name__] = fn
+    return fn
+
+
+@case
+def dispatch_small():
+    x = torch.randn(16)
+
+    def step():
+        y = x
+        for _ in range(5):
+            y = (y * 1.01 + 0.1).relu() - 0.05  # 4 ops, 5 times
+
+    return step
+
+
+@case
+def conv_step():
+    x = torch.randn(128, 16, 32, 32)  # (B, C, H, W)
+    w = torch.randn(16, 16, 3, 3).requires_grad_()
+
+    def step():
+        torch.nn.functional.conv2d(x, w, None, padding=1).relu().sum().backward()
+        w.grad = None
+
+    return step
+
+
+def timed(step, iterations):
+    """Milliseconds per iteration over `iterations` back-to-back calls."""
+    start = time.perf_counter()
+    for _ in range(iterations):
+        step()
+    return (time.perf_counter() - start) * 1000 / iterations
+
+
+def serve():
+    """Line protocol with the .NET harness: `prepare NAME` -> `ok`, `run NAME N` -> ms per iteration, `quit`."""
+    steps = {}
+    for line in sys.stdin:
+        words = line.split()
+        try:
+            if words[0] == "prepare":
+                if words[1] not in CASES:
+                    raise KeyError(f"bench/reference.py has no function {words[1]}")
+                steps[words[1]] = CASES[words[1]]()
+                print("ok", flush=True)
+            elif words[0] == "run":
+                print(f"{timed(steps[words[1]], int(words[2])):.9f}", flush=True)
+            elif words[0] == "quit":
+                return
+        except Exception as e:  # the harness shows the message and stops
+            print(f"error {type(e).__name__}: {e}".replace("\n", " "), flush=True)
+
+
+def main():
+    args = sys.argv[1:]
+    threads = int(args[args.index("--threads") + 1]) if "--threads" in args else None
+    if threads:
+        torch.set_num_threads(threads)
+    if "--serve" in args:
+        print(f"ready torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
+        serve()
+        return
+    for name, make in CASES.items():
+        step = make()
+        step()
+        print(f"{name}: {min(timed(step, 10) for _ in range(3)):.4f} ms")
+
+
+if __name__ == "__main__":
+    main()
