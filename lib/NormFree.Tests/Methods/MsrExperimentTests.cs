@@ -78,6 +78,7 @@ public sealed class MsrExperimentTests
         Assert.Equal(["CZMIG lr 0.1 z 0.85 noise 0", "BN lr 0.1"], table.Rows.Select(r => r[0]));
         Assert.Matches(@"^\d+\.\d\d ± \d+\.\d\d$", table.Rows[0][1]);
         Assert.Equal("0/2", table.Rows[1][3]);
+        Assert.Equal("0/2", table.Rows[1][4]);
         // CZMG with z = 0.85 keeps the kernels near the isocline; CZMI's readings start on it.
         Assert.Equal(1.0, czmig.Traces[0].Snapshots[0].MeanNorm, 5);
         Assert.True(czmig.Final(s => s.CommonModeFraction).Mean < 0.1);
@@ -106,7 +107,12 @@ public sealed class MsrExperimentTests
         Assert.Equal("same order, within noise", Arm(0.91, 0.93).OrderVerdict(close));
         Assert.Equal("opposite order, within noise", close.OrderVerdict(Arm(0.91, 0.93)));
         Assert.StartsWith("not measurable", high.OrderVerdict(Arm(double.NaN)));
+        Assert.Equal("same order, one run: no noise estimate", high.OrderVerdict(Arm(0.905)));
+        Assert.Equal("opposite order, one run: no noise estimate", Arm(0.905).OrderVerdict(high));
+        Assert.Equal("tied, one run: no noise estimate", Arm(0.905).OrderVerdict(Arm(0.905)));
         Assert.Equal("91.00 ± 1.41", ArmResult.Percent(high.TestAccuracy));
+        Assert.Equal(2, Arm(0.10, 0.15, 0.151, double.NaN).Stalled()); // at most chance + 5 points, completed runs only
+        Assert.Equal(1, Arm(0.30, 0.36).Stalled(chance: 0.3));
         Assert.Equal("–", ArmResult.Percent(Arm(double.NaN).TestAccuracy));
     }
 }

@@ -17,6 +17,16 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
     /// <summary>Runs whose loss diverged, of all runs.</summary>
     public string DivergedText => $"{Summary.Diverged}/{Summary.Runs}";
 
+    /// <summary>How far above chance a completed run must end not to count as stalled: 5 percentage points.
+    /// NOTE: our threshold (the paper reports no stalled runs): a run that stays finite yet ends within it of chance
+    /// learned nothing — the other face of instability without BN, next to a diverging loss.</summary>
+    public const double StallMargin = 0.05;
+
+    /// <summary>Completed runs whose final test accuracy is at most <paramref name="chance"/> + <see cref="StallMargin"/>
+    /// (chance = 1/classes: 0.1 for Fashion-MNIST and CIFAR-10).</summary>
+    public int Stalled(double chance = 0.1) =>
+        Histories.Count(h => h.Status == TrainingStatus.Completed && h.FinalTestAccuracy <= chance + StallMargin);
+
     /// <summary>Final test accuracy over the completed runs (mean, sample std).</summary>
     public (double Mean, double Std) TestAccuracy => (Summary.FinalMean, Summary.FinalStd);
 
@@ -52,19 +62,19 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
         Enumerable.Range(0, Histories.Count).Where(i => Histories[i].Status == TrainingStatus.Completed && i < Traces.Count);
 
     /// <summary>Whether this arm's final test accuracy is above <paramref name="other"/>'s, as the paper found:
-    /// "reproduced" when the difference exceeds the combined std √(σ₁² + σ₂²) of the two means (0 with one seed),
-    /// "same order, within noise" or "opposite order, within noise" when it does not, "not reproduced" when the order
-    /// is reversed by more than that, and "not measurable" when either arm has no completed run.</summary>
+    /// "reproduced" when the difference exceeds the combined std √(σ₁² + σ₂²) of the two means, "same order, within
+    /// noise" or "opposite order, within noise" when it does not, "not reproduced" when the order is reversed by more
+    /// than that; "not measurable" when either arm has no completed run, and only the order or a tie ("…, one run: no
+    /// noise estimate") when either has a single one.</summary>
     public string OrderVerdict(ArmResult other)
     {
         var (a, sa) = TestAccuracy;
         var (b, sb) = other.TestAccuracy;
         if (double.IsNaN(a) || double.IsNaN(b)) return "not measurable (no completed run)";
-        var noise = Math.Sqrt(Sq(sa) + Sq(sb));
         var d = a - b;
+        if (double.IsNaN(sa) || double.IsNaN(sb)) return $"{(d > 0 ? "same order" : d < 0 ? "opposite order" : "tied")}, one run: no noise estimate";
+        var noise = Math.Sqrt(sa * sa + sb * sb);
         return d > noise ? "reproduced" : d > 0 ? "same order, within noise" : d >= -noise ? "opposite order, within noise" : "not reproduced";
-
-        static double Sq(double s) => double.IsNaN(s) ? 0 : s * s;
     }
 
     /// <summary>"m ± s" in percent (or "m" with one run, "–" with none).</summary>
@@ -73,19 +83,19 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
         : double.IsNaN(value.Std) ? (100 * value.Mean).ToString("F2", CultureInfo.InvariantCulture)
         : $"{(100 * value.Mean).ToString("F2", CultureInfo.InvariantCulture)} ± {(100 * value.Std).ToString("F2", CultureInfo.InvariantCulture)}";
 
-    /// <summary>One row per arm: final test accuracy, eval-mode train accuracy minus test accuracy, diverged runs,
-    /// final mean filter magnitude and CZM drift, seconds per step.</summary>
-    public static Table ToTable(IEnumerable<ArmResult> results)
+    /// <summary>One row per arm: final test accuracy, eval-mode train accuracy minus test accuracy, diverged and
+    /// stalled runs, final mean filter magnitude and CZM drift, seconds per step.</summary>
+    public static Table ToTable(IEnumerable<ArmResult> results, double chance = 0.1)
     {
-        var table = new Table("arm", "test acc %", "train − test %", "diverged", "‖K_f‖ (end)", "CZM drift (end)", "s/step");
+        var table = new Table("arm", "test acc %", "train − test %", "diverged", "stalled", "‖K_f‖ (end)", "CZM drift (end)", "s/step");
         foreach (var r in results)
-            table.Add(r.Arm.Name, Percent(r.TestAccuracy), Percent(r.Gap), r.DivergedText,
+            table.Add(r.Arm.Name, Percent(r.TestAccuracy), Percent(r.Gap), r.DivergedText, $"{r.Stalled(chance)}/{r.Summary.Runs}",
                 r.Final(s => s.MeanNorm).Mean, r.Final(s => s.CommonModeFraction).Mean, r.SecondsPerStep);
         return table;
     }
 
     public override string ToString() =>
-        $"{Arm.Name}: {Summary} · {SecondsPerStep.ToString("F3", CultureInfo.InvariantCulture)} s/step";
+        $"{Summary} · {SecondsPerStep.ToString("F3", CultureInfo.InvariantCulture)} s/step";
 }
 
 /// <summary>The notebook's experiment of Ruff et al. (2019) at one scale: one net, one training protocol, one set of
