@@ -3,12 +3,12 @@ using System.Globalization;
 namespace NormFree.Bench;
 
 /// <summary>Command line of the benchmark harness; every option has a default so `./workbook bench` needs none.</summary>
-sealed record Options(List<string> Cases, int Threads, int Rounds, double TargetMs, string Output, string Root, string Python)
+sealed record Options(List<string> Cases, int Threads, int Rounds, double TargetMs, int MinIterations, string Output, string Root, string Python)
 {
     public static Options Parse(string[] args)
     {
         var omp = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
-        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 7, 200,
+        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 7, 200, 3,
             "bench/results/latest.json", FindRoot(), "/usr/bin/python3");
         for (var i = 0; i < args.Length; i++)
         {
@@ -18,13 +18,14 @@ sealed record Options(List<string> Cases, int Threads, int Rounds, double Target
                 "--threads" => o with { Threads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rounds" => o with { Rounds = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--target-ms" => o with { TargetMs = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--min-iters" => o with { MinIterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--out" => o with { Output = Next() },
                 "--python" => o with { Python = Next() },
-                var a when a.StartsWith("--") => throw new ArgumentException($"unknown option {a} (--threads, --rounds, --target-ms, --out, --python)"),
+                var a when a.StartsWith("--") => throw new ArgumentException($"unknown option {a} (--threads, --rounds, --target-ms, --min-iters, --out, --python)"),
                 var name => o with { Cases = [.. o.Cases, name] },
             };
         }
-        if (o.Threads < 1 || o.Rounds < 1 || o.TargetMs <= 0) throw new ArgumentException("threads, rounds and target-ms must be positive");
+        if (o.Threads < 1 || o.Rounds < 1 || o.TargetMs <= 0 || o.MinIterations < 1) throw new ArgumentException("threads, rounds, target-ms and min-iters must be positive");
         return o;
     }
 

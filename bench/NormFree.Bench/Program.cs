@@ -4,7 +4,7 @@ using System.Text.Json;
 using NormFree.Bench;
 using NormFree.Torch;
 
-// ./workbook bench [case ...] [--threads N] [--rounds R] [--target-ms T] [--out FILE]
+// ./workbook bench [case ...] [--threads N] [--rounds R] [--target-ms T] [--min-iters K] [--out FILE]
 // Times each case here and in PyTorch (bench/reference.py, same libtorch) with the same intra-op thread count,
 // alternating the two sides round by round, and reports medians and normfree/pytorch ratios.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -27,11 +27,12 @@ foreach (var name in selected)
 {
     var step = all[name]();
     peer.Prepare(name);
-    var iterations = Measure.Calibrate(step, options.TargetMs);
+    var iterations = Math.Max(options.MinIterations, Measure.Calibrate(step, options.TargetMs));
     Measure.Run(step, iterations);                                   // warm-up: JIT, allocator caches, oneDNN primitives
     peer.Run(name, iterations);
-    GC.Collect();
+    CollectGarbage();                                                // earlier cases' tensors go now, not mid-measurement
     var rssBefore = Measure.RssMb();
+    var handlesBefore = torch.native_live_tensors();
     List<double> ours = [], theirs = [];
     for (var round = 0; round < options.Rounds; round++)
     {
@@ -39,8 +40,9 @@ foreach (var name in selected)
         if (round % 2 == 0) { ours.Add(Measure.Run(step, iterations)); theirs.Add(peer.Run(name, iterations)); }
         else { theirs.Add(peer.Run(name, iterations)); ours.Add(Measure.Run(step, iterations)); }
     }
-    GC.Collect();
-    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb());
+    CollectGarbage();
+    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb(),
+        handlesBefore, torch.native_live_tensors());
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
@@ -54,11 +56,19 @@ File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dicti
 }), new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
 
-record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb)
+static void CollectGarbage()
+{
+    GC.Collect();
+    GC.WaitForPendingFinalizers();
+    GC.Collect();
+}
+
+record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb,
+    long HandlesBefore, long HandlesAfter)
 {
     public double Ratio => NormFreeMs / PyTorchMs;
 
     public string Row(bool header) =>
-        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS before → after (MB)\n" : "") +
-        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb:F1} → {RssAfterMb:F1}";
+        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS MB before → after   native tensors before → after\n" : "") +
+        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore,8} → {HandlesAfter}";
 }
