@@ -9,7 +9,12 @@ namespace NormFree.Data;
 /// (seed, e), and batch b's random transforms from one seeded by (seed, e, b). So <c>epoch(e, start_batch: b)</c>
 /// yields exactly what an uninterrupted epoch e yields from batch b on, and the global generator is never touched.</para>
 /// <para>Usage: <c>foreach (var batch in loader.epoch(e)) { using var scope = torch.NewDisposeScope(); ... }</c>.
-/// A batch is valid until the next one is fetched.</para></summary>
+/// A batch is valid until the next one is fetched.</para>
+/// <para>The device: the <c>device</c> argument, default cpu (a <see cref="NormFree.Training.Trainer"/> passes its config's). The
+/// data set stays where it is (usually the CPU); each batch is gathered there and copied to the device as uint8.
+/// NOTE: batches are not staged in pinned (page-locked) host memory, as PyTorch's <c>DataLoader(pin_memory=True)</c>
+/// does to overlap the copy with GPU work: libtorch's pin_memory needs a CUDA build (a CPU-only one refuses it), so that
+/// path cannot be checked where the tests run; a CIFAR batch is 128·3·32·32 bytes = 393 KB.</para></summary>
 public sealed class DataLoader
 {
     public TensorDataset dataset { get; }
@@ -32,7 +37,7 @@ public sealed class DataLoader
         this.shuffle = shuffle;
         this.drop_last = drop_last;
         this.seed = seed;
-        this.device = device ?? Device.CPU;
+        this.device = (device ?? Device.CPU).EnsureAvailable();
         this.transforms = transforms?.ToArray() ?? [];
         this.mixup_alpha = mixup_alpha;
     }
@@ -83,6 +88,7 @@ public sealed class DataLoader
         var start = b * batch_size;
         var count = Math.Min(batch_size, dataset.Count - start);
         var indices = order is null ? torch.arange(start, start + count, dtype: DType.Int64) : order.narrow(0, start, count);
+        indices = indices.to(dataset.inputs.device);                                             // the data set may live on a GPU
         var x = dataset.inputs.index_select(0, indices).to(device);                              // (B, C, H, W), stored dtype
         var y = dataset.targets.index_select(0, indices).to(device);                             // (B)
         // Pixels travel as uint8 (4× less to copy) and become float [0, 1] on the device.

@@ -21,6 +21,25 @@ public readonly record struct Device(DeviceType Type, int Index = -1)
         throw new FormatException($"unknown device '{text}': expected cpu, cuda or cuda:N");
     }
 
+    /// <summary>This device, after checking that this process can put tensors on it (a CUDA device needs a CUDA build
+    /// of libtorch and a visible GPU with that index); otherwise an <see cref="InvalidOperationException"/> that says
+    /// what is missing, rather than libtorch's "could not run 'aten::empty' with arguments from the 'CUDA' backend".</summary>
+    public Device EnsureAvailable() => EnsureAvailable(torch.cuda.device_count());
+
+    /// <summary><see cref="EnsureAvailable()"/> for a process that sees <paramref name="cudaDevices"/> CUDA devices.</summary>
+    internal Device EnsureAvailable(int cudaDevices)
+    {
+        if (!IsCuda) return this;
+        var index = Math.Max(Index, 0);
+        if (cudaDevices == 0)
+            throw new InvalidOperationException($"device {this} requested, but CUDA is not available here (a CPU-only libtorch " +
+                $"{torch.version}, or no GPU visible to this process); use cpu (e.g. {torch.DeviceVariable}=cpu)");
+        if (index >= cudaDevices)
+            throw new InvalidOperationException($"device {this} requested, but this process sees {cudaDevices} CUDA device(s): " +
+                string.Join(", ", Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")));
+        return this;
+    }
+
     public override string ToString() => Type == DeviceType.CPU ? "cpu" : $"cuda:{Math.Max(Index, 0)}";
 
     public static implicit operator Device(string text) => Parse(text);

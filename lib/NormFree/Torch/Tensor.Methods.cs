@@ -154,6 +154,25 @@ public partial class Tensor
     public Tensor copy_(Tensor source) { Ops.copy_.CallInPlace(this, source); return this; }
     public Tensor zero_() { Ops.zero_.CallInPlace(this); return this; }
     public Tensor fill_(double value) { Ops.fill_.CallInPlace(this, value); return this; }
-    public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null) { Ops.uniform_.CallInPlace(this, from, to, generator); return this; }
-    public Tensor normal_(double mean = 0, double std = 1, Generator? generator = null) { Ops.normal_.CallInPlace(this, mean, std, generator); return this; }
+    // With a Generator (a CPU generator) the numbers are drawn on the CPU and copied in, as torch.rand does with one.
+    public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null)
+    {
+        if (generator is null) Ops.uniform_.CallInPlace(this, from, to);
+        else FillFromCpu(t => Ops.uniform_.CallInPlace(t, from, to, generator));
+        return this;
+    }
+
+    public Tensor normal_(double mean = 0, double std = 1, Generator? generator = null)
+    {
+        if (generator is null) Ops.normal_.CallInPlace(this, mean, std);
+        else FillFromCpu(t => Ops.normal_.CallInPlace(t, mean, std, generator));
+        return this;
+    }
+
+    void FillFromCpu(Action<Tensor> fill)
+    {
+        using var drawn = torch.empty(shape, dtype, Device.CPU);
+        fill(drawn);
+        copy_(drawn);
+    }
 }

@@ -44,7 +44,9 @@ public sealed record TrainConfig
     /// <summary>Seeds model-independent randomness: the global generator at the start (dropout) and the data loader
     /// (shuffling, augmentation, mixup). Seed the model's initialisation yourself (the multi-seed runner does).</summary>
     public ulong Seed { get; init; } = 0;
-    public Device Device { get; init; } = Device.CPU;
+    /// <summary>Where the model and the batches live; default <see cref="torch.default_device"/> (cuda when
+    /// available, else cpu; env NORMFREE_DEVICE).</summary>
+    public Device Device { get; init; } = torch.default_device;
 
     // ---- stopping rules ----
     public DivergenceRule Divergence { get; init; } = new();
@@ -76,5 +78,6 @@ public sealed record TrainConfig
         if (CheckpointEvery < 1) throw new ArgumentOutOfRangeException(nameof(CheckpointEvery), CheckpointEvery, "checkpoint interval must be ≥ 1");
         if (ProgressEverySteps < 0) throw new ArgumentOutOfRangeException(nameof(ProgressEverySteps), ProgressEverySteps, "must be ≥ 0");
         if (!(LabelSmoothing >= 0 && LabelSmoothing < 1)) throw new ArgumentOutOfRangeException(nameof(LabelSmoothing), LabelSmoothing, "label smoothing must be in [0, 1)");
+        Device.EnsureAvailable();
     }
 }

@@ -436,3 +436,21 @@ NF_API int nf_torch_version(char* buffer, int capacity) {
   buffer[n] = 0;
   return static_cast<int>(v.size());
 }
+
+// ---- CUDA synchronisation --------------------------------------------------------------------------------
+
+// torch.cuda.synchronize through ATen's CUDA hooks (CUDAHooksInterface::deviceSynchronize, in libtorch 1.13 and
+// 2.x), so the shim needs no CUDA headers and still builds against a CPU-only libtorch. Returns 1 after waiting for
+// the device (-1: the current one), 0 when there is no CUDA to wait for, -1 on error.
+NF_API int nf_cuda_synchronize(int device_index) {
+  return guarded([&]() -> int {
+    const auto& cuda = at::detail::getCUDAHooks();
+    if (!cuda.hasCUDA()) return 0;
+    auto index = device_index >= 0 ? device_index : static_cast<int>(cuda.current_device());
+    if (index >= cuda.getNumGPUs())
+      throw std::invalid_argument("cuda:" + std::to_string(index) + " does not exist: " +
+                                  std::to_string(cuda.getNumGPUs()) + " CUDA device(s)");
+    cuda.deviceSynchronize(static_cast<c10::DeviceIndex>(index));
+    return 1;
+  }, -1);
+}
