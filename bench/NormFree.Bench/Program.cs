@@ -40,7 +40,8 @@ foreach (var name in selected)
         else { theirs.Add(peer.Run(name, iterations)); ours.Add(Measure.Run(step, iterations)); }
     }
     GC.Collect();
-    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb());
+    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb(),
+        Cases.Extra.GetValueOrDefault(name) ?? []);
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
@@ -51,14 +52,16 @@ File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dicti
 {
     ["name"] = r.Name, ["normfree_ms"] = Math.Round(r.NormFreeMs, 6), ["pytorch_ms"] = Math.Round(r.PyTorchMs, 6),
     ["ratio"] = Math.Round(r.Ratio, 4),
-}), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+}.Concat(r.Extra.Select(e => KeyValuePair.Create(e.Key, (object)e.Value))).ToDictionary()), new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
 
-record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb)
+record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb,
+    IReadOnlyDictionary<string, double> Extra)
 {
     public double Ratio => NormFreeMs / PyTorchMs;
 
     public string Row(bool header) =>
         (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS before → after (MB)\n" : "") +
-        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb:F1} → {RssAfterMb:F1}";
+        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb:F1} → {RssAfterMb:F1}" +
+        string.Concat(Extra.Select(e => $"   {e.Key} {e.Value:G4}"));
 }
