@@ -42,7 +42,7 @@ foreach (var name in selected)
     }
     CollectGarbage();
     var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb(),
-        handlesBefore, torch.native_live_tensors());
+        handlesBefore, torch.native_live_tensors(), Cases.Extra.GetValueOrDefault(name) ?? []);
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
@@ -53,7 +53,7 @@ File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dicti
 {
     ["name"] = r.Name, ["normfree_ms"] = Math.Round(r.NormFreeMs, 6), ["pytorch_ms"] = Math.Round(r.PyTorchMs, 6),
     ["ratio"] = Math.Round(r.Ratio, 4),
-}), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+}.Concat(r.Extra.Select(e => KeyValuePair.Create(e.Key, (object)e.Value))).ToDictionary()), new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
 
 static void CollectGarbage()
@@ -64,11 +64,12 @@ static void CollectGarbage()
 }
 
 record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb,
-    long HandlesBefore, long HandlesAfter)
+    long HandlesBefore, long HandlesAfter, IReadOnlyDictionary<string, double> Extra)
 {
     public double Ratio => NormFreeMs / PyTorchMs;
 
     public string Row(bool header) =>
         (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS MB before → after   native tensors before → after\n" : "") +
-        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore,8} → {HandlesAfter}";
+        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore,8} → {HandlesAfter}" +
+        string.Concat(Extra.Select(e => $"   {e.Key} {e.Value:G4}"));
 }
