@@ -36,7 +36,7 @@ public class AnalysisOnDeviceTests
 
     [Theory]
     [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
-    public void SignalPropagationOnTheDeviceMatchesTheCpu(string name)
+    public void SignalPropagationRunsACpuBatchOnTheModelsDeviceAndMatchesTheCpu(string name)
     {
         Device device = name;
         IReadOnlyList<LayerSignal> Measure(Device d)
@@ -45,7 +45,8 @@ public class AnalysisOnDeviceTests
             using var model = new Sequential(new Linear(6, 6), new Tanh(), new Linear(6, 6), new Tanh(), new Linear(6, 2));
             foreach (var p in model.parameters()) init.normal_(p, 0, 0.5, g);
             model.to(d);
-            using var x = torch.randn([5, 6], device: d, generator: g);
+            Assert.Equal(d, model.device);
+            using var x = torch.randn([5, 6], generator: g);   // the probe batch stays on the CPU
             return SignalPropagation.collect<Tanh>(model, x, y => y.pow(2).mean());
         }
         var expected = Measure(Device.CPU);
@@ -56,5 +57,12 @@ public class AnalysisOnDeviceTests
             Assert.Equal(e.Norm, m.Norm, 5);
             Assert.Equal(e.GradNorm, m.GradNorm, 5);
         }
+    }
+
+    [Fact]
+    public void AModuleWithoutTensorsHasNoDevice()
+    {
+        using var empty = new Sequential(new Tanh());
+        Assert.Null(empty.device);
     }
 }
