@@ -15,5 +15,11 @@ static class TestSetup
     {
         if (Environment.GetEnvironmentVariable("OMP_NUM_THREADS") is null) torch.set_num_threads(1);
     }
+
+    /// <summary>The tests run on the CPU unless one passes a device in (the device-aware ones in Device/ run on every
+    /// device this process sees): on a GPU box the default device would be cuda, and the bit-for-bit resume tests
+    /// hold on the CPU only.</summary>
+    [ModuleInitializer]
+    internal static void CpuUnlessToldOtherwise() => torch.default_device = Device.CPU;
 #pragma warning restore CA2255
 }

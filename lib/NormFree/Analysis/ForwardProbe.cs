@@ -11,14 +11,16 @@ public static class ForwardProbe
     /// <summary>model(<paramref name="input"/>) in the current grad mode and train/eval mode, calling
     /// <paramref name="observe"/>(name, module, output) for every call of a module that <paramref name="select"/> picks.
     /// The output passed to <paramref name="observe"/> is the layer's own temporary: keep <c>output.alias()</c> to
-    /// use it later. Returns the model's output (the caller disposes it).</summary>
+    /// use it later. The input is moved to the <see cref="Module.device"/> of the model, so a probe batch kept on the CPU
+    /// measures a model trained on a GPU. Returns the model's output (the caller disposes it).</summary>
     public static Tensor run(Module model, Tensor input, Func<Module, bool> select, Action<string, Module, Tensor> observe)
     {
         var names = model.named_modules().Where(e => select(e.module)).ToDictionary(e => e.module, e => e.name);
         var hooks = names.Keys.Select(m => m.register_forward_hook((layer, _, output) => observe(names[layer], layer, output))).ToList();
         try
         {
-            return model.call(input);
+            using var x = input.to(model.device ?? input.device);
+            return model.call(x);
         }
         finally
         {

@@ -11,7 +11,8 @@ public sealed record BlockSignal(string Name, int Stage, int Index, double Chann
 public static class SignalStatistics
 {
     /// <summary>Runs <paramref name="model"/> on <paramref name="input"/> without gradients (in the model's current
-    /// train/eval mode) and measures every residual block. Blocks are listed in forward order.</summary>
+    /// train/eval mode) and measures every residual block; the input is moved to the model's device first. Blocks are
+    /// listed in forward order.</summary>
     public static IReadOnlyList<BlockSignal> collect(ResNet model, Tensor input)
     {
         var names = model.named_modules().Where(e => e.module is ResidualBlock).ToDictionary(e => (ResidualBlock)e.module, e => e.name);
@@ -39,7 +40,8 @@ public static class SignalStatistics
         try
         {
             using var _ = torch.no_grad();
-            using var output = model.call(input);
+            using var x = input.to(model.device ?? input.device);
+            using var output = model.call(x);
         }
         finally
         {

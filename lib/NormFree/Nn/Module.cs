@@ -171,6 +171,11 @@ public abstract class Module : IDisposable
         return this;
     }
 
+    /// <summary>Where the module's tensors live: its first parameter's device (or first buffer's, without parameters);
+    /// null when it holds none. Analyses run their batch there.</summary>
+    public Device? device =>
+        parameters().Cast<Tensor>().Concat(named_buffers().Select(e => e.buffer)).Select(t => (Device?)t.device).FirstOrDefault();
+
     public Module to(DType dtype)
     {
         var p = parameters().FirstOrDefault();

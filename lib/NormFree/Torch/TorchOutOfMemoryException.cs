@@ -7,9 +7,11 @@ public sealed class TorchOutOfMemoryException : TorchException
 {
     public TorchOutOfMemoryException(string message) : base(message) { }
 
-    // The allocators' own wording: c10/cuda/CUDACachingAllocator.cpp ("CUDA out of memory.") and
-    // c10/core/impl/alloc_cpu.cpp ("DefaultCPUAllocator: can't allocate memory"), the same in libtorch 1.13 and 2.x.
-    static readonly string[] Markers = ["CUDA out of memory", "DefaultCPUAllocator: can't allocate memory"];
+    // The wording libtorch 1.13 and 2.x use: the caching allocator (c10/cuda/CUDACachingAllocator.cpp, "CUDA out of
+    // memory."), a CUDA call checked by C10_CUDA_CHECK ("CUDA error: " + cudaGetErrorString(cudaErrorMemoryAllocation)),
+    // cuBLAS creating its workspace, and the CPU allocator (c10/core/impl/alloc_cpu.cpp).
+    static readonly string[] Markers =
+        ["CUDA out of memory", "CUDA error: out of memory", "CUBLAS_STATUS_ALLOC_FAILED", "DefaultCPUAllocator: can't allocate memory"];
 
     internal static bool Recognizes(string message) => Markers.Any(m => message.Contains(m, StringComparison.Ordinal));
 }
