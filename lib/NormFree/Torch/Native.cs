@@ -64,6 +64,7 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int nf_set_deterministic(int algorithms, int warnOnly, int cudnnDeterministic, int cudnnBenchmark);
     [LibraryImport(Lib)] internal static partial int nf_get_deterministic(int* algorithms, int* cudnnDeterministic, int* cudnnBenchmark);
     [LibraryImport(Lib)] internal static partial int nf_cuda_device_count();
+    [LibraryImport(Lib)] internal static partial int nf_cuda_synchronize(int deviceIndex);
     [LibraryImport(Lib)] internal static partial int nf_torch_version(byte* buffer, int capacity);
 }
 

@@ -55,7 +55,7 @@ public sealed unsafe class Op
         var n = Native.nf_op_call(handle, native, args.Length, results, MaxResults);
         // The tensors must outlive the native call: their finalizers would free the handles it reads.
         foreach (ref readonly var a in args) GC.KeepAlive(a.O);
-        if (n < 0) throw new TorchException($"{Name}: {TorchException.LastError()}");
+        if (n < 0) throw TorchException.FromNative($"{Name}: {TorchException.LastError()}");
         outputs = results;
         return n;
     }
@@ -86,6 +86,7 @@ public sealed unsafe class Op
                 n.P = Copy<byte>(utf8, ref used, out _);
                 break;
             case ArgKind.Generator: n.P = ((Generator)a.O!).Handle; break;
+            case ArgKind.Device: new Device((DeviceType)a.I, a.Aux).EnsureAvailable(); break;
         }
         return n;
     }

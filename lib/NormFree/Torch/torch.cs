@@ -156,6 +156,37 @@ public static unsafe class torch
     {
         public static bool is_available() => device_count() > 0;
         public static int device_count() { Native.EnsureLoaded(); return Native.nf_cuda_device_count(); }
+
+        /// <summary>Waits until every kernel queued on a CUDA device (<paramref name="device"/>, else the default device
+        /// when it is a GPU, else cuda:0) has finished, so a timer measures the work and not its launch. Without CUDA
+        /// nothing is ever queued, and it returns at once.</summary>
+        public static void synchronize(Device? device = null)
+        {
+            var d = device ?? (default_device.IsCuda ? default_device : Device.CUDA(0));
+            if (!d.IsCuda) throw new ArgumentException($"synchronize takes a CUDA device, got {d}", nameof(device));
+            TorchException.Check(Native.nf_cuda_synchronize(Math.Max(d.Index, 0)));
+        }
+    }
+
+    // ---- default device ------------------------------------------------------------------------------------
+
+    /// <summary>The environment variable that picks <see cref="default_device"/>: cpu, cuda or cuda:N.</summary>
+    public const string DeviceVariable = "NORMFREE_DEVICE";
+
+    static Device? defaultDevice;
+
+    /// <summary>The device experiments run on, chosen once per process: <see cref="DeviceVariable"/> when set, else
+    /// cuda:0 when a GPU is visible, else cpu. Assign it to change it for the process; modules, trainers and loaders
+    /// take a device per call to override it. NOTE: as in PyTorch, factories called without a device still create
+    /// on the CPU; pass <c>device: torch.default_device</c> where a tensor should live on the default device.</summary>
+    public static Device default_device
+    {
+        get => defaultDevice ??= Device.ChooseDefault(Environment.GetEnvironmentVariable(DeviceVariable), cuda.device_count());
+        set
+        {
+            value.EnsureAvailable();
+            defaultDevice = value;
+        }
     }
 
     /// <summary>cuDNN switches (torch.backends.cudnn); they matter only on CUDA, and are recorded everywhere.</summary>

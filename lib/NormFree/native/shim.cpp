@@ -411,6 +411,15 @@ NF_API int nf_cuda_device_count() {
   }, 0);
 }
 
+// Waits for the device's queued kernels; without CUDA there are none and it returns at once.
+NF_API int nf_cuda_synchronize(int device_index) {
+  return guarded([&]() -> int {
+    const auto& cuda = at::detail::getCUDAHooks();
+    if (cuda.hasCUDA()) cuda.deviceSynchronize(device_index);
+    return 0;
+  }, -1);
+}
+
 NF_API int nf_torch_version(char* buffer, int capacity) {
   std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                   std::to_string(TORCH_VERSION_PATCH);
