@@ -8,7 +8,7 @@ sealed record Options(List<string> Cases, int Threads, int Rounds, double Target
     public static Options Parse(string[] args)
     {
         var omp = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
-        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 7, 200, 3,
+        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 15, 100, 1,
             "bench/results/latest.json", FindRoot(), "/usr/bin/python3");
         for (var i = 0; i < args.Length; i++)
         {
