@@ -37,6 +37,12 @@ def conv_step():
     return step
 
 
+from reference_training import epoch_fmnist, resnet20_step  # noqa: E402  (issue 3's training cases)
+
+case(resnet20_step)
+case(epoch_fmnist)
+
+
 def timed(step, iterations):
     """Milliseconds per iteration over `iterations` back-to-back calls: wall clock, and CPU time of the process."""
     cpu, wall = time.process_time(), time.perf_counter()

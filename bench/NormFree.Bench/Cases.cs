@@ -8,6 +8,10 @@ namespace NormFree.Bench;
 /// another file of this partial class (e.g. Cases.Training.cs) and its Python twin; the harness finds both by name.</summary>
 public static partial class Cases
 {
+    /// <summary>Measurements a case reports besides its time (case → metric → value, e.g. epoch_fmnist's data share),
+    /// printed after its row and written into its entry of the results.</summary>
+    public static readonly Dictionary<string, Dictionary<string, double>> Extra = [];
+
     /// <summary>A chain of 20 elementwise ops on a 16-element tensor: almost all of the time is the call path
     /// (binding vs Python interpreter + pybind), not arithmetic.</summary>
     public static Action dispatch_small()

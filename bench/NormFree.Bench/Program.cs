@@ -21,7 +21,7 @@ var selected = options.Cases.Count > 0 ? options.Cases : all.Keys.Order().ToList
 
 using var peer = new PyTorchPeer(options.Python, Path.Combine(options.Root, "bench", "reference.py"), options.Threads);
 Console.WriteLine($"NormFree (libtorch {torch.version}) vs PyTorch ({peer.Banner[6..]}), {options.Threads} threads, " +
-                  $"median of {options.Rounds} alternating rounds of ~{options.TargetMs} ms each; ms per iteration");
+                  $"medians of alternating rounds of ~{options.TargetMs} ms each; ms per iteration");
 
 var results = new List<Result>();
 foreach (var name in selected)
@@ -29,20 +29,22 @@ foreach (var name in selected)
     var step = all[name]();
     peer.Prepare(name);
     var iterations = Math.Max(options.MinIterations, Measure.Calibrate(step, options.TargetMs));
-    Measure.WarmUp(step, iterations);                                // JIT tiers, allocator caches, oneDNN primitives
+    var measurementMs = Measure.WarmUp(step, iterations);            // JIT tiers, allocator caches, oneDNN primitives
     peer.Run(name, iterations);
+    var rounds = options.Rounds ?? Options.RoundsFor(measurementMs);
     CollectGarbage();                                                // earlier cases' tensors go now, not mid-measurement
     var rssBefore = Measure.RssMb();
     var handlesBefore = torch.native_live_tensors();
     List<Timing> ours = [], theirs = [];
-    for (var round = 0; round < options.Rounds; round++)
+    for (var round = 0; round < rounds; round++)
     {
         // Alternate who goes first, so a drift in machine load does not favour one side.
         if (round % 2 == 0) { ours.Add(Measure.Run(step, iterations)); theirs.Add(peer.Run(name, iterations)); }
         else { theirs.Add(peer.Run(name, iterations)); ours.Add(Measure.Run(step, iterations)); }
     }
     CollectGarbage();
-    var r = new Result(name, Median(ours), Median(theirs), iterations, rssBefore, Measure.RssMb(), handlesBefore, torch.native_live_tensors());
+    var r = new Result(name, Median(ours), Median(theirs), iterations, rounds, rssBefore, Measure.RssMb(), handlesBefore,
+        torch.native_live_tensors(), Cases.Extra.GetValueOrDefault(name) ?? []);
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
@@ -56,7 +58,7 @@ File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dicti
     // Process CPU time: on a shared machine the steadier comparison (see README, Benchmarks).
     ["normfree_cpu_ms"] = Math.Round(r.NormFree.CpuMs, 6), ["pytorch_cpu_ms"] = Math.Round(r.PyTorch.CpuMs, 6),
     ["cpu_ratio"] = Math.Round(r.CpuRatio, 4),
-}), new JsonSerializerOptions { WriteIndented = true }) + "\n");
+}.Concat(r.Extra.Select(e => KeyValuePair.Create(e.Key, (object)e.Value))).ToDictionary()), new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
 
 static void CollectGarbage()
@@ -69,14 +71,15 @@ static void CollectGarbage()
 static Timing Median(List<Timing> timings) =>
     new(Measure.Median(timings.Select(t => t.WallMs)), Measure.Median(timings.Select(t => t.CpuMs)));
 
-record Result(string Name, Timing NormFree, Timing PyTorch, int Iterations, double RssBeforeMb, double RssAfterMb,
-    long HandlesBefore, long HandlesAfter)
+record Result(string Name, Timing NormFree, Timing PyTorch, int Iterations, int Rounds, double RssBeforeMb, double RssAfterMb,
+    long HandlesBefore, long HandlesAfter, IReadOnlyDictionary<string, double> Extra)
 {
     public double Ratio => NormFree.WallMs / PyTorch.WallMs;
     public double CpuRatio => NormFree.CpuMs / PyTorch.CpuMs;
 
     public string Row(bool header) =>
-        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7}   {"cpu ms",10} {"cpu ms",10} {"ratio",7} {"iters",7}   RSS MB before → after   native tensors\n" : "") +
-        $"{Name,-16} {NormFree.WallMs,12:F4} {PyTorch.WallMs,12:F4} {Ratio,7:F3}   {NormFree.CpuMs,10:F4} {PyTorch.CpuMs,10:F4} {CpuRatio,7:F3} {Iterations,7}   " +
-        $"{RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore} → {HandlesAfter}";
+        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7}   {"cpu ms",10} {"cpu ms",10} {"ratio",7} {"iters",7} {"rounds",6}   RSS MB before → after   native tensors\n" : "") +
+        $"{Name,-16} {NormFree.WallMs,12:F4} {PyTorch.WallMs,12:F4} {Ratio,7:F3}   {NormFree.CpuMs,10:F4} {PyTorch.CpuMs,10:F4} {CpuRatio,7:F3} {Iterations,7} {Rounds,6}   " +
+        $"{RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore} → {HandlesAfter}" +
+        string.Concat(Extra.Select(e => $"   {e.Key} {e.Value:G4}"));
 }

@@ -154,6 +154,80 @@ public class ResNetTests
         public override Tensor forward(Tensor x) => branch_output(conv.call(x));
     }
 
+    [Theory]
+    [InlineData(BlockKind.Basic)]
+    [InlineData(BlockKind.Bottleneck)]
+    [InlineData(BlockKind.PreActivation)]
+    public void BlockInputSeesEveryUnitInputAndFeedsBothPaths(BlockKind kind)
+    {
+        var seen = new List<long[]>();
+        var parts = new ResNetParts { BlockInput = _ => new Recorder(seen) };
+        var config = (kind switch
+        {
+            BlockKind.Basic => ResNetConfig.ResNet(8),
+            BlockKind.Bottleneck => ResNetConfig.BottleneckResNet(11),
+            _ => ResNetConfig.WideResNet(10, 1),
+        }) with { InChannels = 1 };
+        using var net = ResNet.Build(config, parts);
+        Assert.All(net.blocks, b => Assert.IsType<Recorder>(b.input));
+        using var x = torch.randn([2, 1, 8, 8]);
+        using (var y = net.call(x)) Assert.Equal(new long[] { 2, 10 }, y.shape);
+        Assert.Equal(net.blocks.Select(b => b.in_channels), seen.Select(s => s[1]));
+        // A unit input that zeroes its input zeroes the unit's output (both branch and shortcut see it).
+        using var zeroed = ResNet.Build(config, new ResNetParts { BlockInput = _ => new ScalarZero() });
+        var fc = Assert.IsType<Linear>(((Sequential)zeroed.head)[^1]);
+        using (var y = zeroed.call(x))
+        using (var bias = fc.bias!.expand(2, 10))
+            Assert.True(y.allclose(bias, 1e-6, 1e-7)); // the last unit outputs 0, so the head gives its bias
+        using var plain = ResNet.Build(config);
+        Assert.All(plain.blocks, b => Assert.Null(b.input));
+    }
+
+    /// <summary>Records the shapes it sees, returns its input.</summary>
+    sealed class Recorder(List<long[]> seen) : Module
+    {
+        public override Tensor forward(Tensor input)
+        {
+            seen.Add(input.shape);
+            return input.alias();
+        }
+    }
+
+    sealed class ScalarZero : Module
+    {
+        public override Tensor forward(Tensor input) => input * 0.0;
+    }
+
+    [Fact]
+    public void TransitionOpensEveryStageThatChangesShapeAndBlocksKeepIt()
+    {
+        var calls = new List<(long inChannels, long width, long stride)>();
+        var contexts = new List<BlockContext>();
+        var parts = new ResNetParts
+        {
+            Transition = (c, p, inChannels, width, stride) =>
+            {
+                calls.Add((inChannels, width, stride));
+                return new Sequential(("conv", p.conv(c, inChannels, width, 1)), ("pool", new AvgPool2d(stride)));
+            },
+            Block = ctx =>
+            {
+                contexts.Add(ctx);
+                return new GrowingBlock(ctx);
+            },
+        };
+        using var net = ResNet.Build(ResNetConfig.ResNet(14) with { InChannels = 1, Normalization = false }, parts);
+        Assert.Equal([(18L, 32L, 2L), (34L, 64L, 2L)], calls); // stage 1 keeps the stem's 16 channels: no transition
+        Assert.All(contexts, c => Assert.Equal(1L, c.Stride));
+        Assert.Equal(new long[] { 16, 17, 32, 33, 64, 65 }, contexts.Select(c => c.InChannels));
+        Assert.Equal(["0", "1"], net.stages[0].named_children().Select(e => e.name));
+        Assert.Equal(["transition", "0", "1"], net.stages[1].named_children().Select(e => e.name));
+        using var x = torch.randn([2, 1, 12, 12]);
+        var stats = SignalStatistics.collect(net, x);
+        Assert.Equal(new[] { (0, 0), (0, 1), (1, 0), (1, 1), (2, 0), (2, 1) }, stats.Select(s => (s.Stage, s.Index)));
+        Assert.Equal("stage2.0", stats[2].Name);
+    }
+
     [Fact]
     public void ConvFactoryAndInitArePluggable()
     {

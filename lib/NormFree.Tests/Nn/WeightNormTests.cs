@@ -63,29 +63,7 @@ public class WeightNormTests
             using var y2 = y * y;
             return y2.sum();
         }
-        using (var loss = Loss()) loss.backward();
-        foreach (var p in new Tensor[] { wn.weight_g, wn.weight_v })
-        {
-            using var grad = p.grad!;
-            var analytic = grad.data<double>();
-            var flat = p.view(-1);
-            const double h = 1e-6;
-            for (var i = 0; i < analytic.Length; i++)
-            {
-                double At(double delta)
-                {
-                    using (torch.no_grad())
-                    using (var e = flat[i]) e.add_(delta);
-                    using var l = Loss();
-                    return l.item();
-                }
-                var plus = At(h);
-                var minus = At(-2 * h);
-                At(h);
-                Assert.Equal((plus - minus) / (2 * h), analytic[i], 5);
-            }
-            flat.Dispose();
-        }
+        GradCheck.AssertMatchesFiniteDifferences(Loss, [wn.weight_g, wn.weight_v], precision: 5);
     }
 
     [Theory]

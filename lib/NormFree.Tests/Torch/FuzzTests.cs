@@ -32,7 +32,8 @@ public class FuzzTests(ITestOutputHelper output)
     static List<MethodInfo> Targets() =>
         new[] { typeof(Tensor), typeof(torch), typeof(F) }
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => !m.IsGenericMethodDefinition && !Skipped.Contains(m.Name) && !(m.IsSpecialName && m.Name.StartsWith("set_")))
+            .Where(m => !m.IsGenericMethodDefinition && !m.GetParameters().Any(p => p.ParameterType.IsByRefLike) // spans cannot be passed by reflection
+                         && !Skipped.Contains(m.Name) && !(m.IsSpecialName && m.Name.StartsWith("set_")))
             .ToList();
 
     [Fact]
@@ -91,6 +92,7 @@ public class FuzzTests(ITestOutputHelper output)
                 try { foreach (var t in op.CallMany(values)) t?.Dispose(); }
                 catch (TorchException) { refused++; }
                 catch (ObjectDisposedException) { refused++; }
+                catch (InvalidOperationException) { refused++; }             // a CUDA device on a machine without one
             }
         }
         GC.Collect();

@@ -146,7 +146,7 @@ public static class GradCases
         ["Tensor.detach"] = "cuts the graph by design", ["Tensor.cuda"] = "needs a GPU",
         ["Tensor.uniform_"] = "random fill", ["Tensor.normal_"] = "random fill",
         ["Tensor.requires_grad_"] = "autograd bookkeeping", ["Tensor.get_grad"] = "autograd bookkeeping", ["Tensor.DetachFromDisposeScope"] = "memory bookkeeping",
-        ["Tensor.MoveToOuterDisposeScope"] = "memory bookkeeping", ["Tensor.From"] = "creation from .NET data",
+        ["Tensor.MoveToOuterDisposeScope"] = "memory bookkeeping", ["Tensor.From"] = "creation from .NET data", ["Tensor.FromBytes"] = "creation from raw bytes",
         ["torch.zeros"] = "factory", ["torch.ones"] = "factory", ["torch.full"] = "factory", ["torch.empty"] = "factory",
         ["torch.eye"] = "factory", ["torch.arange"] = "factory", ["torch.zeros_like"] = "factory", ["torch.ones_like"] = "factory",
         ["torch.randn_like"] = "random factory", ["torch.rand_like"] = "random factory", ["torch.tensor"] = "creation from .NET data",

@@ -16,7 +16,7 @@ public sealed class BasicBlock : ResidualBlock
     public Module shortcut { get; }
     public Module act2 { get; }
 
-    public BasicBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
+    public BasicBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input(), ctx.branch_end(ctx.Planes))
     {
         conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
         norm1 = register_module("norm1", ctx.norm(ctx.Planes));
@@ -29,9 +29,11 @@ public sealed class BasicBlock : ResidualBlock
 
     public override Tensor forward(Tensor x)
     {
-        using var branch = chain(x, conv1, norm1, act1, conv2, norm2); // (B, planes, H/s, W/s)
-        using var skip = shortcut.call(x);
-        using var sum = skip + branch_output(branch);
+        using var u = unit_input(x); // (B, C_in, H, W)
+        using var branch = chain(u, conv1, norm1, act1, conv2, norm2); // (B, planes, H/s, W/s)
+        using var skip = shortcut.call(u);
+        using var end = branch_output(branch);
+        using var sum = skip + end;
         return act2.call(sum);
     }
 }

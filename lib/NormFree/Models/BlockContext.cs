@@ -17,6 +17,13 @@ public sealed record BlockContext(ResNetConfig Config, ResNetParts Parts, long I
 
     public Module act() => Parts.act();
 
+    /// <summary>The module for this unit's input (<see cref="ResNetParts.BlockInput"/>), or null.</summary>
+    public Module? block_input() => Parts.block_input(InChannels);
+
+    /// <summary>The module for the end of this block's residual branch of <paramref name="channels"/> outputs
+    /// (<see cref="ResNetParts.BranchEnd"/>), or null.</summary>
+    public Module? branch_end(long channels) => Parts.branch_end(channels);
+
     public Module shortcut(long inChannels, long outChannels, long stride, bool withNorm = true) =>
         Parts.shortcut(Config, inChannels, outChannels, stride, withNorm);
 }

@@ -24,7 +24,7 @@ public sealed class Bottleneck : ResidualBlock
     public Module shortcut { get; }
     public Module act3 { get; }
 
-    public Bottleneck(BlockContext ctx) : base(ctx.InChannels, expansion * ctx.Planes)
+    public Bottleneck(BlockContext ctx) : base(ctx.InChannels, expansion * ctx.Planes, ctx.block_input(), ctx.branch_end(expansion * ctx.Planes))
     {
         var p = ctx.Planes;
         conv1 = register_module("conv1", ctx.conv(ctx.InChannels, p, 1));
@@ -41,9 +41,11 @@ public sealed class Bottleneck : ResidualBlock
 
     public override Tensor forward(Tensor x)
     {
-        using var branch = chain(x, conv1, norm1, act1, conv2, norm2, act2, conv3, norm3); // (B, 4·planes, H/s, W/s)
-        using var skip = shortcut.call(x);
-        using var sum = skip + branch_output(branch);
+        using var u = unit_input(x); // (B, C_in, H, W)
+        using var branch = chain(u, conv1, norm1, act1, conv2, norm2, act2, conv3, norm3); // (B, 4·planes, H/s, W/s)
+        using var skip = shortcut.call(u);
+        using var end = branch_output(branch);
+        using var sum = skip + end;
         return act3.call(sum);
     }
 }

@@ -19,7 +19,7 @@ public sealed class PreActBlock : ResidualBlock
     /// <summary>Null when the block keeps its shape (identity shortcut on x).</summary>
     public Module? shortcut { get; }
 
-    public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
+    public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input(), ctx.branch_end(ctx.Planes))
     {
         norm1 = register_module("norm1", ctx.norm(ctx.InChannels));
         act1 = register_module("act1", ctx.act());
@@ -34,9 +34,11 @@ public sealed class PreActBlock : ResidualBlock
 
     public override Tensor forward(Tensor x)
     {
-        using var u = chain(x, norm1, act1); // (B, C_in, H, W)
+        using var v = unit_input(x); // (B, C_in, H, W)
+        using var u = chain(v, norm1, act1); // (B, C_in, H, W)
         using var branch = chain(u, conv1, norm2, act2, dropout, conv2); // (B, planes, H/s, W/s)
-        using var skip = shortcut is null ? x.alias() : shortcut.call(u);
-        return skip + branch_output(branch);
+        using var skip = shortcut is null ? v.alias() : shortcut.call(u);
+        using var end = branch_output(branch);
+        return skip + end;
     }
 }

@@ -4,8 +4,9 @@ using NormFree.Torch;
 namespace NormFree.Models;
 
 /// <summary>A ResNet assembled from a <see cref="ResNetConfig"/> and <see cref="ResNetParts"/>:
-/// stem → stage1 … stageK (each a <see cref="Sequential"/> of residual blocks, stride 2 at the start of every stage
-/// but the first) → head. <see cref="Build"/> is the one builder every method plugs into.
+/// stem → stage1 … stageK (each a <see cref="Sequential"/> of residual blocks "0", "1", …, stride 2 at the start of
+/// every stage but the first; with <see cref="ResNetParts.Transition"/> a "transition" module opens each stage that
+/// changes width or resolution and the blocks keep their shape) → head. <see cref="Build"/> is the one builder every method plugs into.
 /// <para>Shapes: (B, InChannels, H, W) → (B, NumClasses).</para></summary>
 public sealed class ResNet : Module
 {
@@ -31,13 +32,20 @@ public sealed class ResNet : Module
         for (var k = 0; k < config.BlocksPerStage.Length; k++)
         {
             var stage = new Sequential();
+            long stageStride = k > 0 ? 2 : 1; // He et al. (2016a), §4.2: subsample by 2 at every stage start but the first
+            if (parts.Transition is { } transition && (channels != config.Widths[k] || stageStride != 1))
+            {
+                stage.append("transition", transition(config, parts, channels, config.Widths[k], stageStride));
+                channels = config.Widths[k];
+                stageStride = 1;
+            }
             for (var b = 0; b < config.BlocksPerStage[k]; b++)
             {
-                var stride = k > 0 && b == 0 ? 2 : 1; // He et al. (2016a), §4.2: subsample by stride-2 convs at stage starts
+                var stride = b == 0 ? stageStride : 1;
                 var block = makeBlock(new BlockContext(config, parts, channels, config.Widths[k], stride, k, b, config.BlocksPerStage[k], config.TotalBlocks));
                 if (block.in_channels != channels)
                     throw new InvalidOperationException($"block {k}.{b} was made for {block.in_channels} input channels, the net has {channels}");
-                stage.append(block);
+                stage.append(b.ToString(), block);
                 blockList.Add(block);
                 channels = block.out_channels; // a block may change the width (e.g. Farkas blocks add a channel)
             }

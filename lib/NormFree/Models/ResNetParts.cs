@@ -21,8 +21,27 @@ public sealed record ResNetParts
     /// <summary>Default: <see cref="ReLU"/>.</summary>
     public Func<Module> Activation { get; init; } = () => new ReLU();
 
+    /// <summary>A module applied to the input of every residual unit, given the unit's input channels, so that both
+    /// the residual branch and the shortcut see its output (e.g. the multiplicative noise of Ruff et al. 2019, §4.4);
+    /// null: none. The built-in blocks apply it; a custom block applies it by calling
+    /// <see cref="ResidualBlock.unit_input"/>.</summary>
+    public Func<long, Module>? BlockInput { get; init; }
+
+    /// <summary>A module applied to the output of every residual branch, given its channels, before it joins the
+    /// shortcut: y = shortcut + end(F(x)) (e.g. SkipInit's learnable scalar α, init 0: De &amp; Smith 2020, §4); null:
+    /// none. The built-in blocks apply it; a custom block passes <see cref="BlockContext.branch_end"/> to its base
+    /// constructor and adds <see cref="ResidualBlock.branch_output"/>'s result.</summary>
+    public Func<long, Module>? BranchEnd { get; init; }
+
     /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
     public Func<BlockContext, ResidualBlock>? Block { get; init; }
+
+    /// <summary>Makes the module that opens a stage whose width or resolution changes, given (config, parts, in
+    /// channels, the stage's width, stride); it must output the stage's width. Every block of that stage then keeps
+    /// its input's shape (stride 1). The Farkas reference nets use a 1×1 conv unit followed by AvgPool2d(stride)
+    /// (Pooladian et al. 2019). Null: the stage's first block changes the shape itself (strided conv and shortcut,
+    /// He et al. 2016a).</summary>
+    public Func<ResNetConfig, ResNetParts, long, long, long, Module>? Transition { get; init; }
 
     /// <summary>Makes the stem (image → StemWidth channels); null: conv3×3 → norm → act (post-activation nets) or
     /// conv3×3 alone (pre-activation nets).</summary>
@@ -44,6 +63,10 @@ public sealed record ResNetParts
     public Module norm(ResNetConfig config, long channels) => config.Normalization ? Norm(channels) : new Identity();
 
     public Module act() => Activation();
+
+    public Module? block_input(long channels) => BlockInput?.Invoke(channels);
+
+    public Module? branch_end(long channels) => BranchEnd?.Invoke(channels);
 
     /// <summary>Identity when nothing changes; otherwise the config's option A (zero-pad) or option B (1×1 conv,
     /// with a norm after it when <paramref name="withNorm"/>).</summary>

@@ -17,18 +17,21 @@ public static class SignalStatistics
         var names = model.named_modules().Where(e => e.module is ResidualBlock).ToDictionary(e => (ResidualBlock)e.module, e => e.name);
         var position = new Dictionary<ResidualBlock, (int stage, int index)>();
         for (var k = 0; k < model.stages.Count; k++)
-            for (var b = 0; b < model.stages[k].Count; b++)
-                if (model.stages[k][b] is ResidualBlock rb) position[rb] = (k, b);
+        {
+            var index = 0; // counts blocks only: a stage may open with a transition module
+            for (var i = 0; i < model.stages[k].Count; i++)
+                if (model.stages[k][i] is ResidualBlock rb) position[rb] = (k, index++);
+        }
         var branchVariance = new Dictionary<ResidualBlock, double>();
         var results = new List<BlockSignal>();
         var hooks = new List<IDisposable>();
         foreach (var block in names.Keys)
         {
-            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = Measure(branch).variance));
+            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = channel_moments(branch).variance));
             hooks.Add(block.register_forward_hook((m, _, output) =>
             {
                 var b = (ResidualBlock)m;
-                var (meanSq, variance) = Measure(output);
+                var (meanSq, variance) = channel_moments(output);
                 var (stage, index) = position.GetValueOrDefault(b, (-1, -1));
                 results.Add(new BlockSignal(names[b], stage, index, meanSq, variance, branchVariance.GetValueOrDefault(b, double.NaN)));
             }));
@@ -45,10 +48,13 @@ public static class SignalStatistics
         return results;
     }
 
-    /// <summary>(mean over channels of (channel mean)², mean over channels of channel variance) of (B, C, H, W).</summary>
-    static (double meanSquared, double variance) Measure(Tensor x)
+    /// <summary>(mean over channels of (channel mean)², mean over channels of channel variance) of x with channels on
+    /// dim 1: (B, C, H, W) or (B, C), statistics per channel over every other dim, biased variance.</summary>
+    public static (double meanSquared, double variance) channel_moments(Tensor x)
     {
-        long[] dims = [0, 2, 3];
+        if (x.dim() < 2)
+            throw new ArgumentException($"channel moments need (B, C, ...), got shape [{string.Join(", ", x.shape)}]", nameof(x));
+        var dims = Enumerable.Range(0, x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
         using var mean = x.mean(dims); // (C)
         using var meanSq = mean * mean;
         using var avgMeanSq = meanSq.mean();

@@ -157,9 +157,11 @@ public abstract class Module : IDisposable
     }
 
     /// <summary>Moves every parameter and buffer to <paramref name="device"/> (and/or converts floating ones to
-    /// <paramref name="dtype"/>), keeping their identity so optimizers stay attached.</summary>
+    /// <paramref name="dtype"/>), keeping their identity so optimizers stay attached. An optimizer's state made
+    /// before the move stays where it was: move the model first, as <see cref="NormFree.Training.Trainer"/> does.</summary>
     public Module to(Device device, DType? dtype = null)
     {
+        device.EnsureAvailable();
         using var _ = torch.no_grad();
         foreach (var t in parameters().Cast<Tensor>().Concat(named_buffers().Select(e => e.buffer)))
         {

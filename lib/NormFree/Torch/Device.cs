@@ -21,31 +21,23 @@ public readonly record struct Device(DeviceType Type, int Index = -1)
         throw new FormatException($"unknown device '{text}': expected cpu, cuda or cuda:N");
     }
 
-    /// <summary>Chooses the process's default device (see <see cref="torch.default_device"/>): <paramref name="requested"/>
-    /// (the value of NORMFREE_DEVICE) when given, else cuda:0 when a GPU is visible, else cpu.</summary>
-    public static Device ChooseDefault(string? requested, int cudaDevices)
+    /// <summary>This device, after checking that this process can put tensors on it (a CUDA device needs a CUDA build
+    /// of libtorch and a visible GPU with that index); otherwise an <see cref="InvalidOperationException"/> that says
+    /// what is missing, rather than libtorch's "could not run 'aten::empty' with arguments from the 'CUDA' backend".</summary>
+    public Device EnsureAvailable() => EnsureAvailable(torch.cuda.device_count());
+
+    /// <summary><see cref="EnsureAvailable()"/> for a process that sees <paramref name="cudaDevices"/> CUDA devices.</summary>
+    internal Device EnsureAvailable(int cudaDevices)
     {
-        if (string.IsNullOrWhiteSpace(requested)) return cudaDevices > 0 ? CUDA(0) : CPU;
-        Device device;
-        try { device = Parse(requested); }
-        catch (FormatException e) { throw new FormatException($"{torch.DeviceVariable}='{requested}': {e.Message}"); }
-        device.EnsureAvailable(cudaDevices, $"{torch.DeviceVariable}={requested}: ");
-        return device;
-    }
-
-    static int? cudaDevices;
-    static int CudaDevices => cudaDevices ??= torch.cuda.device_count();
-
-    /// <summary>Throws a clear error for a CUDA device this process cannot use, before libtorch answers with a dump of
-    /// its dispatcher's backends.</summary>
-    internal void EnsureAvailable() => EnsureAvailable(Type == DeviceType.CUDA ? CudaDevices : 0, "");
-
-    void EnsureAvailable(int visible, string context)
-    {
-        if (Type != DeviceType.CUDA || Math.Max(Index, 0) < visible) return;
-        throw new TorchException(context + (visible == 0
-            ? $"{this} requested, but CUDA is not available here (a libtorch without CUDA, or no GPU visible); use cpu"
-            : $"{this} requested, but only {visible} CUDA device(s) are visible"));
+        if (!IsCuda) return this;
+        var index = Math.Max(Index, 0);
+        if (cudaDevices == 0)
+            throw new InvalidOperationException($"device {this} requested, but CUDA is not available here (a CPU-only libtorch " +
+                $"{torch.version}, or no GPU visible to this process); use cpu (e.g. {torch.DeviceVariable}=cpu)");
+        if (index >= cudaDevices)
+            throw new InvalidOperationException($"device {this} requested, but this process sees {cudaDevices} CUDA device(s): " +
+                string.Join(", ", Enumerable.Range(0, cudaDevices).Select(i => $"cuda:{i}")));
+        return this;
     }
 
     public override string ToString() => Type == DeviceType.CPU ? "cpu" : $"cuda:{Math.Max(Index, 0)}";

@@ -58,6 +58,8 @@ internal static unsafe partial class Native
     [LibraryImport(Lib)] internal static partial int nf_rng_set_state(int deviceType, int deviceIndex, IntPtr state);
     [LibraryImport(Lib)] internal static partial IntPtr nf_generator_new(ulong seed);
     [LibraryImport(Lib)] internal static partial void nf_generator_free(IntPtr generator);
+    [LibraryImport(Lib)] internal static partial IntPtr nf_generator_get_state(IntPtr generator);
+    [LibraryImport(Lib)] internal static partial int nf_generator_set_state(IntPtr generator, IntPtr state);
 
     [LibraryImport(Lib)] internal static partial void nf_set_num_threads(int n);
     [LibraryImport(Lib)] internal static partial int nf_get_num_threads();

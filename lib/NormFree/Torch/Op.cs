@@ -55,7 +55,7 @@ public sealed unsafe class Op
         var n = Native.nf_op_call(handle, native, args.Length, results, MaxResults);
         // The tensors must outlive the native call: their finalizers would free the handles it reads.
         foreach (ref readonly var a in args) GC.KeepAlive(a.O);
-        if (n < 0) throw TorchException.FromNative($"{Name}: {TorchException.LastError()}");
+        if (n < 0) throw TorchException.FromMessage($"{Name}: {TorchException.LastError()}");
         outputs = results;
         return n;
     }

@@ -74,6 +74,7 @@ internal static class Ops
     internal static readonly Op randint = new("aten::randint", "low"), randint_g = new("aten::randint", "low_generator");
     internal static readonly Op randperm = new("aten::randperm"), randperm_g = new("aten::randperm", "generator");
     internal static readonly Op bernoulli = new("aten::bernoulli"), bernoulli_p = new("aten::bernoulli", "p");
+    internal static readonly Op sample_dirichlet = new("aten::_sample_dirichlet");
     internal static readonly Op zeros_like = new("aten::zeros_like"), ones_like = new("aten::ones_like");
     internal static readonly Op randn_like = new("aten::randn_like"), rand_like = new("aten::rand_like");
 

@@ -4,13 +4,13 @@ namespace NormFree.Torch;
 public partial class Tensor
 {
     // ---- arithmetic ----------------------------------------------------------------------------------------
-    public Tensor add(Tensor other, double alpha = 1) => Ops.add.Call(this, other, alpha);
+    public Tensor add(Tensor other, double alpha = 1) => Ops.add.Call(this, other, Alpha(alpha));
     public Tensor add(double other) => Ops.add_s.Call(this, other);
-    public Tensor add_(Tensor other, double alpha = 1) { Ops.add_.CallInPlace(this, other, alpha); return this; }
+    public Tensor add_(Tensor other, double alpha = 1) { Ops.add_.CallInPlace(this, other, Alpha(alpha)); return this; }
     public Tensor add_(double other) { Ops.add_s_.CallInPlace(this, other); return this; }
-    public Tensor sub(Tensor other, double alpha = 1) => Ops.sub.Call(this, other, alpha);
+    public Tensor sub(Tensor other, double alpha = 1) => Ops.sub.Call(this, other, Alpha(alpha));
     public Tensor sub(double other) => Ops.sub_s.Call(this, other);
-    public Tensor sub_(Tensor other, double alpha = 1) { Ops.sub_.CallInPlace(this, other, alpha); return this; }
+    public Tensor sub_(Tensor other, double alpha = 1) { Ops.sub_.CallInPlace(this, other, Alpha(alpha)); return this; }
     public Tensor sub_(double other) { Ops.sub_s_.CallInPlace(this, other); return this; }
     public Tensor mul(Tensor other) => Ops.mul.Call(this, other);
     public Tensor mul(double other) => Ops.mul_s.Call(this, other);
@@ -20,6 +20,8 @@ public partial class Tensor
     public Tensor div(double other) => Ops.div_s.Call(this, other);
     public Tensor div_(Tensor other) { Ops.div_.CallInPlace(this, other); return this; }
     public Tensor div_(double other) { Ops.div_s_.CallInPlace(this, other); return this; }
+    /// <summary>alpha as an int Scalar when it is whole: ATen rejects a float alpha for integer tensors.</summary>
+    static Arg Alpha(double alpha) => alpha == Math.Round(alpha) && Math.Abs(alpha) < 1L << 53 ? (Arg)(long)alpha : (Arg)alpha;
     public Tensor neg() => Ops.neg.Call(this);
     public Tensor pow(double exponent) => Ops.pow_s.Call(this, exponent);
     public Tensor pow(Tensor exponent) => Ops.pow_t.Call(this, exponent);
@@ -152,6 +154,25 @@ public partial class Tensor
     public Tensor copy_(Tensor source) { Ops.copy_.CallInPlace(this, source); return this; }
     public Tensor zero_() { Ops.zero_.CallInPlace(this); return this; }
     public Tensor fill_(double value) { Ops.fill_.CallInPlace(this, value); return this; }
-    public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null) { Ops.uniform_.CallInPlace(this, from, to, generator); return this; }
-    public Tensor normal_(double mean = 0, double std = 1, Generator? generator = null) { Ops.normal_.CallInPlace(this, mean, std, generator); return this; }
+    // With a Generator (a CPU generator) the numbers are drawn on the CPU and copied in, as torch.rand does with one.
+    public Tensor uniform_(double from = 0, double to = 1, Generator? generator = null)
+    {
+        if (generator is null) Ops.uniform_.CallInPlace(this, from, to);
+        else FillFromCpu(t => Ops.uniform_.CallInPlace(t, from, to, generator));
+        return this;
+    }
+
+    public Tensor normal_(double mean = 0, double std = 1, Generator? generator = null)
+    {
+        if (generator is null) Ops.normal_.CallInPlace(this, mean, std);
+        else FillFromCpu(t => Ops.normal_.CallInPlace(t, mean, std, generator));
+        return this;
+    }
+
+    void FillFromCpu(Action<Tensor> fill)
+    {
+        using var drawn = torch.empty(shape, dtype, Device.CPU);
+        fill(drawn);
+        copy_(drawn);
+    }
 }

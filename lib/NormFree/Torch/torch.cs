@@ -3,7 +3,7 @@ using System.Text;
 namespace NormFree.Torch;
 
 /// <summary>Factories, random numbers and global settings, named as in PyTorch (<c>torch.zeros</c>, ...).</summary>
-public static unsafe class torch
+public static unsafe partial class torch
 {
     public const DType float32 = DType.Float32, float64 = DType.Float64, int64 = DType.Int64, int32 = DType.Int32,
         uint8 = DType.UInt8, @bool = DType.Bool;
@@ -42,19 +42,38 @@ public static unsafe class torch
     public static Tensor scalar(double value, DType dtype = DType.Float32, Device? device = null) => full([], value, dtype, device);
 
     // ---- random --------------------------------------------------------------------------------------------
+    // A Generator is a CPU generator: seeded draws are made on the CPU and then moved to the requested device, so a
+    // seed gives the same numbers on every device (libtorch itself refuses a CPU generator for a CUDA tensor).
     public static Tensor rand(long[] shape, DType dtype = DType.Float32, Device? device = null, Generator? generator = null) =>
-        generator is null ? Ops.rand.Call(shape, dtype, Arg.None, device) : Ops.rand_g.Call(shape, generator, dtype, Arg.None, device);
+        generator is null ? Ops.rand.Call(shape, dtype, Arg.None, device) : Moved(Ops.rand_g.Call(shape, generator, dtype), device);
     public static Tensor randn(long[] shape, DType dtype = DType.Float32, Device? device = null, Generator? generator = null) =>
-        generator is null ? Ops.randn.Call(shape, dtype, Arg.None, device) : Ops.randn_g.Call(shape, generator, dtype, Arg.None, device);
+        generator is null ? Ops.randn.Call(shape, dtype, Arg.None, device) : Moved(Ops.randn_g.Call(shape, generator, dtype), device);
     /// <summary>Integers uniform in [low, high).</summary>
     public static Tensor randint(long low, long high, long[] shape, DType dtype = DType.Int64, Device? device = null, Generator? generator = null) =>
-        generator is null ? Ops.randint.Call(low, high, shape, dtype, Arg.None, device) : Ops.randint_g.Call(low, high, shape, generator, dtype, Arg.None, device);
+        generator is null ? Ops.randint.Call(low, high, shape, dtype, Arg.None, device) : Moved(Ops.randint_g.Call(low, high, shape, generator, dtype), device);
     public static Tensor randperm(long n, DType dtype = DType.Int64, Device? device = null, Generator? generator = null) =>
-        generator is null ? Ops.randperm.Call(n, dtype, Arg.None, device) : Ops.randperm_g.Call(n, generator, dtype, Arg.None, device);
-    /// <summary>Bernoulli draws with the probabilities in <paramref name="p"/>.</summary>
-    public static Tensor bernoulli(Tensor p, Generator? generator = null) => Ops.bernoulli.Call(p, generator);
-    /// <summary>Bernoulli draws with probability <paramref name="p"/>, shaped like <paramref name="like"/>.</summary>
-    public static Tensor bernoulli(Tensor like, double p, Generator? generator = null) => Ops.bernoulli_p.Call(like, p, generator);
+        generator is null ? Ops.randperm.Call(n, dtype, Arg.None, device) : Moved(Ops.randperm_g.Call(n, generator, dtype), device);
+    /// <summary>Bernoulli draws with the probabilities in <paramref name="p"/>, on p's device.</summary>
+    public static Tensor bernoulli(Tensor p, Generator? generator = null)
+    {
+        if (generator is null) return Ops.bernoulli.Call(p);
+        using var onCpu = p.to(Device.CPU);
+        return Moved(Ops.bernoulli.Call(onCpu, generator), p.device);
+    }
+
+    /// <summary>Bernoulli draws with probability <paramref name="p"/>, shaped like <paramref name="like"/> and on its device.</summary>
+    public static Tensor bernoulli(Tensor like, double p, Generator? generator = null)
+    {
+        if (generator is null) return Ops.bernoulli_p.Call(like, p);
+        using var onCpu = like.to(Device.CPU);
+        return Moved(Ops.bernoulli_p.Call(onCpu, p, generator), like.device);
+    }
+
+    /// <summary>A tensor drawn on the CPU, on <paramref name="device"/> (the same tensor when that is the CPU).</summary>
+    internal static Tensor Moved(Tensor drawn, Device? device)
+    {
+        using (drawn) return drawn.to(device ?? Device.CPU);
+    }
 
     /// <summary>Seeds the global CPU (and every CUDA) generator.</summary>
     public static void manual_seed(ulong seed) => TorchException.Check(Native.nf_manual_seed(seed));
@@ -157,35 +176,14 @@ public static unsafe class torch
         public static bool is_available() => device_count() > 0;
         public static int device_count() { Native.EnsureLoaded(); return Native.nf_cuda_device_count(); }
 
-        /// <summary>Waits until every kernel queued on a CUDA device (<paramref name="device"/>, else the default device
-        /// when it is a GPU, else cuda:0) has finished, so a timer measures the work and not its launch. Without CUDA
-        /// nothing is ever queued, and it returns at once.</summary>
+        /// <summary>torch.cuda.synchronize: waits until every kernel queued on <paramref name="device"/> (default: the
+        /// current CUDA device) has finished, so a stopwatch around GPU work measures the work and not its launch.
+        /// Without CUDA (a CPU-only libtorch, no GPU) it returns at once: CPU ops finish before they return.</summary>
         public static void synchronize(Device? device = null)
         {
-            var d = device ?? (default_device.IsCuda ? default_device : Device.CUDA(0));
-            if (!d.IsCuda) throw new ArgumentException($"synchronize takes a CUDA device, got {d}", nameof(device));
-            TorchException.Check(Native.nf_cuda_synchronize(Math.Max(d.Index, 0)));
-        }
-    }
-
-    // ---- default device ------------------------------------------------------------------------------------
-
-    /// <summary>The environment variable that picks <see cref="default_device"/>: cpu, cuda or cuda:N.</summary>
-    public const string DeviceVariable = "NORMFREE_DEVICE";
-
-    static Device? defaultDevice;
-
-    /// <summary>The device experiments run on, chosen once per process: <see cref="DeviceVariable"/> when set, else
-    /// cuda:0 when a GPU is visible, else cpu. Assign it to change it for the process; modules, trainers and loaders
-    /// take a device per call to override it. NOTE: as in PyTorch, factories called without a device still create
-    /// on the CPU; pass <c>device: torch.default_device</c> where a tensor should live on the default device.</summary>
-    public static Device default_device
-    {
-        get => defaultDevice ??= Device.ChooseDefault(Environment.GetEnvironmentVariable(DeviceVariable), cuda.device_count());
-        set
-        {
-            value.EnsureAvailable();
-            defaultDevice = value;
+            if (device is { IsCuda: false } d) throw new ArgumentException($"synchronize needs a CUDA device, got {d}", nameof(device));
+            Native.EnsureLoaded();
+            TorchException.Check(Native.nf_cuda_synchronize(device is { } c ? Math.Max(c.Index, 0) : -1));
         }
     }
 

@@ -381,6 +381,23 @@ NF_API void* nf_generator_new(uint64_t seed) {
 
 NF_API void nf_generator_free(void* g) { delete static_cast<at::Generator*>(g); }
 
+NF_API void* nf_generator_get_state(void* g) {
+  return guarded([&]() -> void* {
+    auto& gen = *static_cast<at::Generator*>(g);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    return wrap(gen.get_state());
+  }, static_cast<void*>(nullptr));
+}
+
+NF_API int nf_generator_set_state(void* g, void* state) {
+  return guarded([&]() -> int {
+    auto& gen = *static_cast<at::Generator*>(g);
+    std::lock_guard<std::mutex> lock(gen.mutex());
+    gen.set_state(deref(state));
+    return 0;
+  }, -1);
+}
+
 // ---- global settings -------------------------------------------------------------------------------------
 
 NF_API void nf_set_num_threads(int n) { at::set_num_threads(n); }
@@ -411,15 +428,6 @@ NF_API int nf_cuda_device_count() {
   }, 0);
 }
 
-// Waits for the device's queued kernels; without CUDA there are none and it returns at once.
-NF_API int nf_cuda_synchronize(int device_index) {
-  return guarded([&]() -> int {
-    const auto& cuda = at::detail::getCUDAHooks();
-    if (cuda.hasCUDA()) cuda.deviceSynchronize(device_index);
-    return 0;
-  }, -1);
-}
-
 NF_API int nf_torch_version(char* buffer, int capacity) {
   std::string v = std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
                   std::to_string(TORCH_VERSION_PATCH);
@@ -427,4 +435,22 @@ NF_API int nf_torch_version(char* buffer, int capacity) {
   std::memcpy(buffer, v.data(), n);
   buffer[n] = 0;
   return static_cast<int>(v.size());
+}
+
+// ---- CUDA synchronisation --------------------------------------------------------------------------------
+
+// torch.cuda.synchronize through ATen's CUDA hooks (CUDAHooksInterface::deviceSynchronize, in libtorch 1.13 and
+// 2.x), so the shim needs no CUDA headers and still builds against a CPU-only libtorch. Returns 1 after waiting for
+// the device (-1: the current one), 0 when there is no CUDA to wait for, -1 on error.
+NF_API int nf_cuda_synchronize(int device_index) {
+  return guarded([&]() -> int {
+    const auto& cuda = at::detail::getCUDAHooks();
+    if (!cuda.hasCUDA()) return 0;
+    auto index = device_index >= 0 ? device_index : static_cast<int>(cuda.current_device());
+    if (index >= cuda.getNumGPUs())
+      throw std::invalid_argument("cuda:" + std::to_string(index) + " does not exist: " +
+                                  std::to_string(cuda.getNumGPUs()) + " CUDA device(s)");
+    cuda.deviceSynchronize(static_cast<c10::DeviceIndex>(index));
+    return 1;
+  }, -1);
 }

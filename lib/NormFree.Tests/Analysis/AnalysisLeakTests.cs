@@ -1,0 +1,41 @@
+using NormFree.Analysis;
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Tests.Analysis;
+
+/// <summary>Counts live tensors, so it must not run beside other tests.</summary>
+[CollectionDefinition(nameof(AnalysisLeakTests), DisableParallelization = true)]
+public class AnalysisLeakCollection;
+
+[Collection(nameof(AnalysisLeakTests))]
+public class AnalysisLeakTests
+{
+    [Fact]
+    public void AnalysesFreeEveryTensorTheyCreate()
+    {
+        using var net = new Sequential(new WeightNorm(new Linear(4, 8)), new ReLU(), new Linear(8, 3));
+        using var x = torch.randn([6, 4]);
+        using var target = torch.tensor(new long[] { 0, 1, 2, 0, 1, 2 });
+        Tensor Loss()
+        {
+            using var logits = net.call(x);
+            return F.cross_entropy(logits, target);
+        }
+        void RunAll()
+        {
+            Hessian.top_eigenvalue(net, Loss, new PowerIterationOptions { MaxIterations = 3 });
+            SignalPropagation.collect<ReLU>(net, x, y => F.cross_entropy(y, target));
+            DeadUnits.per_layer<ReLU>(net, x);
+            FilterNorms.of(net);
+            EffectiveLearningRate.of(net, 0.1);
+        }
+        RunAll();
+        // Finalize every earlier test's garbage first, so only these calls can move the count.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        var before = Tensor.LiveCount;
+        RunAll();
+        Assert.Equal(before, Tensor.LiveCount);
+    }
+}

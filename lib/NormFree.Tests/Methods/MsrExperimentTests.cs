@@ -1,0 +1,118 @@
+using NormFree.Data;
+using NormFree.Methods.MeanShiftRejection;
+using NormFree.Models;
+using NormFree.Optim;
+using NormFree.Tests.Training;
+using NormFree.Torch;
+using NormFree.Training;
+
+namespace NormFree.Tests.Methods;
+
+/// <summary>The arms and the experiment runner of notebook 02 on a tiny synthetic problem. They seed the global
+/// generator through the multi-seed runner, so they run in the serial collection.</summary>
+[Collection(SerialTrainingCollection.Name)]
+public sealed class MsrExperimentTests
+{
+    static readonly ResNetConfig Net = ResNetConfig.ResNet(8) with { InChannels = 1 };
+
+    [Fact]
+    public void ArmsBuildTheirNetsAndOptimizers()
+    {
+        var protocol = new TrainConfig { WeightDecay = 1e-4 };
+        torch.manual_seed(1);
+        using var bn = MsrArm.BatchNorm(0.1).build(Net);
+        using var he = MsrArm.PlainHe(0.2).build(Net);
+        using var czmig = MsrArm.Msr(MsrConfig.CZMIG, 0.4).build(Net);
+        Assert.NotEmpty(bn.modules().OfType<NormFree.Nn.BatchNorm2d>());
+        Assert.Empty(he.modules().OfType<NormFree.Nn.BatchNorm2d>());
+        Assert.Empty(he.modules().OfType<NormFree.Nn.WeightNorm>());
+        Assert.NotEmpty(czmig.modules().OfType<NormFree.Nn.WeightNorm>());
+
+        var bnConfig = MsrArm.BatchNorm(0.1).train_config(protocol);
+        Assert.Equal((0.1, MsrArm.L2, "BN lr 0.1"), (bnConfig.LearningRate, bnConfig.WeightDecay, bnConfig.Name));
+        var msrArm = MsrArm.Msr(MsrConfig.CZMIGNoise with { Zmg = 0.98 }, 0.4);
+        var msrConfig = msrArm.train_config(protocol);
+        Assert.Equal((0.4, 0.0, "CZMIG lr 0.4 z 0.98 noise 0.1"), (msrConfig.LearningRate, msrConfig.WeightDecay, msrConfig.Name));
+        Assert.Equal("CZMI lr 0.4 z 0 noise 0", MsrArm.Msr(MsrConfig.CZMI, 0.4).Name);
+
+        using var bnOpt = MsrArm.BatchNorm(0.1).optimizer(bn, bnConfig, new KernelTrace(bn));
+        Assert.True(bnOpt.gradient_hooks is [KernelTrace]);
+        using var msrOpt = msrArm.optimizer(czmig, msrConfig, new KernelTrace(czmig));
+        Assert.True(msrOpt.gradient_hooks is [LumaGradient, ZeroMeanGradients { z: 0.98 }, KernelTrace]);
+        Assert.All(msrOpt.param_groups, g => Assert.Equal(0.0, g.weight_decay));
+        // Arms compare by their numbers, not by the config's name.
+        Assert.Equal(MsrArm.Msr(MsrConfig.CZMI, 0.4), MsrArm.Msr(MsrConfig.CZMIG with { Zmg = 0 }, 0.4));
+        Assert.NotEqual(MsrArm.Msr(MsrConfig.CZMIG, 0.4), MsrArm.Msr(MsrConfig.CZMIG, 0.2));
+    }
+
+    [Fact]
+    public void TheExperimentRunsEachArmOnceOverTheSeedsWithTracesAndTrainingAccuracies()
+    {
+        using var all = Synthetic.blobs(300, [1, 8, 8], 10, seed: 2, separation: 0.8);
+        using var train = all.take(200);
+        using var rest = torch.arange(200, 300, dtype: DType.Int64);
+        using var test = all.subset(rest);
+        var protocol = new TrainConfig { Epochs = 2, BatchSize = 50, Progress = false, FailedToTrain = null };
+        var experiment = new MsrExperiment(Net, protocol, [1, 2], train, test, train, traceEvery: 3);
+
+        var czmig = experiment.run(MsrArm.Msr(MsrConfig.CZMIG, 0.1));
+        Assert.Same(czmig, experiment.run(MsrArm.Msr(MsrConfig.CZMIG with { Name = "other" }, 0.1)));
+        var bn = experiment.run(MsrArm.BatchNorm(0.1));
+        Assert.Equal(2, experiment.Results.Count);
+
+        foreach (var result in new[] { czmig, bn })
+        {
+            Assert.Equal(2, result.Summary.Completed);
+            Assert.Equal(2, result.Traces.Count);
+            // 2 epochs × 4 batches: readings at 0 (init), inside the steps after 3 and 6 updates, and after the last (8).
+            Assert.All(result.Traces, t => Assert.Equal([0L, 3L, 6L, 8L], t.Snapshots.Select(s => s.Step)));
+            Assert.All(result.TrainAccuracies, a => Assert.InRange(a, 0.0, 1.0));
+            Assert.True(double.IsFinite(result.Gap.Mean) && double.IsFinite(result.Gap.Std));
+            Assert.True(result.SecondsPerStep > 0);
+            var (steps, mean, std) = result.Trajectory(s => s.MeanNorm);
+            Assert.Equal([0.0, 3, 6, 8], steps);
+            Assert.Equal(4, mean.Length);
+            Assert.Equal(4, std.Length);
+        }
+        var table = ArmResult.ToTable([czmig, bn]);
+        Assert.Equal(["CZMIG lr 0.1 z 0.85 noise 0", "BN lr 0.1"], table.Rows.Select(r => r[0]));
+        Assert.Matches(@"^\d+\.\d\d ± \d+\.\d\d$", table.Rows[0][1]);
+        Assert.Equal("0/2", table.Rows[1][3]);
+        Assert.Equal("0/2", table.Rows[1][4]);
+        // CZMG with z = 0.85 keeps the kernels near the isocline; CZMI's readings start on it.
+        Assert.Equal(1.0, czmig.Traces[0].Snapshots[0].MeanNorm, 5);
+        Assert.True(czmig.Final(s => s.CommonModeFraction).Mean < 0.1);
+    }
+    [Fact]
+    public void OrderVerdictsCompareTheDifferenceWithTheCombinedStd()
+    {
+        static ArmResult Arm(params double[] accuracies)
+        {
+            var histories = accuracies.Select(a =>
+            {
+                var h = new History();
+                h.Add(new EpochRecord(1, 1, 0.5, 1, a, 0.1, 1));
+                h.AddStep(1);
+                h.Finish(double.IsNaN(a) ? TrainingStatus.Diverged : TrainingStatus.Completed);
+                return h;
+            }).ToList();
+            var seeds = Enumerable.Range(0, accuracies.Length).Select(i => (ulong)i).ToList();
+            return new ArmResult(MsrArm.BatchNorm(0.1), SeedSummary.From("", seeds, histories), [], accuracies.Select(_ => 0.9).ToList());
+        }
+        var high = Arm(0.90, 0.92);   // 0.91 ± 0.0141
+        var low = Arm(0.80, 0.82);    // 0.81 ± 0.0141
+        var close = Arm(0.905, 0.915); // 0.91 ± 0.007
+        Assert.Equal("reproduced", high.OrderVerdict(low));
+        Assert.Equal("not reproduced", low.OrderVerdict(high));
+        Assert.Equal("same order, within noise", Arm(0.91, 0.93).OrderVerdict(close));
+        Assert.Equal("opposite order, within noise", close.OrderVerdict(Arm(0.91, 0.93)));
+        Assert.StartsWith("not measurable", high.OrderVerdict(Arm(double.NaN)));
+        Assert.Equal("same order, one run: no noise estimate", high.OrderVerdict(Arm(0.905)));
+        Assert.Equal("opposite order, one run: no noise estimate", Arm(0.905).OrderVerdict(high));
+        Assert.Equal("tied, one run: no noise estimate", Arm(0.905).OrderVerdict(Arm(0.905)));
+        Assert.Equal("91.00 ± 1.41", ArmResult.Percent(high.TestAccuracy));
+        Assert.Equal(2, Arm(0.10, 0.15, 0.151, double.NaN).Stalled()); // at most chance + 5 points, completed runs only
+        Assert.Equal(1, Arm(0.30, 0.36).Stalled(chance: 0.3));
+        Assert.Equal("–", ArmResult.Percent(Arm(double.NaN).TestAccuracy));
+    }
+}

@@ -1,0 +1,41 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Analysis;
+
+/// <summary>How far a layer's channels are from identical, measured directly on features (Blumenfeld et al. 2020
+/// discuss symmetry through weight correlations; this is the feature-space check the workbook adds):
+/// <code>  asymmetry(h) = max over channel pairs c &lt; c' of ‖h[:, c] − h[:, c']‖ / ‖h‖  </code>
+/// for h (B, C, …) on one batch. It is exactly 0 when every channel is identical — the state a ConstNet starts in —
+/// and 0 for an all-zero h. Differences are taken directly (no Gram-matrix shortcut), so bitwise-identical channels
+/// give exactly 0 and any asymmetry, however small, shows.</summary>
+public static class FeatureSymmetry
+{
+    public static double asymmetry(Tensor h)
+    {
+        if (h.dim() < 2) throw new ArgumentException($"features need a channel dim: (B, C, …), got shape [{string.Join(", ", h.shape)}]", nameof(h));
+        using var scope = torch.NewDisposeScope();
+        using var _ = torch.no_grad();
+        var x = h.to(DType.Float64).transpose(0, 1).reshape([h.size(1), -1]); // (C, B·…)
+        var total = x.norm().item();
+        if (total == 0) return 0;
+        var worst = 0.0;
+        for (long c = 0; c + 1 < x.size(0); c++)
+        {
+            var rest = x.narrow(0, c + 1, x.size(0) - c - 1); // (C − c − 1, N)
+            var diff = rest - x.narrow(0, c, 1);
+            worst = Math.Max(worst, diff.norm(2, [1]).max().item());
+        }
+        return worst / total;
+    }
+
+    /// <summary><see cref="asymmetry"/> of the output of every module of type <typeparamref name="T"/> in
+    /// <paramref name="model"/> on one batch (no gradients, the model's current mode), in forward order.</summary>
+    public static IReadOnlyList<(string Name, double Asymmetry)> per_layer<T>(Module model, Tensor input) where T : Module
+    {
+        var results = new List<(string, double)>();
+        using var _ = torch.no_grad();
+        using var output = ForwardProbe.run(model, input, m => m is T, (name, _, h) => results.Add((name, asymmetry(h))));
+        return results;
+    }
+}

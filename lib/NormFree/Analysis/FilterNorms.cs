@@ -1,0 +1,38 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Analysis;
+
+/// <summary>The norms ‖W_o‖₂ of one layer's filters (one per output unit o, over its fan-in C_in·k·k).</summary>
+public sealed record LayerFilterNorms(string Name, double[] Norms)
+{
+    public double Mean => Norms.Average();
+    public double Min => Norms.Min();
+    public double Max => Norms.Max();
+}
+
+/// <summary>Filter norms of every <see cref="WeightedLayer"/> (Linear, Conv2d) of a model, in registration order.
+/// Inside a <see cref="WeightNorm"/> the layer's weight is the direction V, so its entry (named "….layer") gives
+/// ‖V_o‖, the scale that sets the effective step of the scale-invariant direction (Salimans &amp; Kingma 2016,
+/// §2.1); the gains are the WeightNorm's own <c>weight_g</c>.</summary>
+public static class FilterNorms
+{
+    /// <summary>‖W_o‖₂ for each output unit of <paramref name="weight"/> (C_out, ...), in float64.</summary>
+    public static double[] of(Tensor weight)
+    {
+        if (weight.dim() < 2)
+            throw new ArgumentException($"filter norms need a weight (C_out, ...), got shape [{string.Join(", ", weight.shape)}]", nameof(weight));
+        using var _ = torch.no_grad();
+        using var w = weight.to(DType.Float64);
+        using var rows = w.reshape([w.size(0), -1]); // (C_out, fan_in)
+        using var norms = rows.norm(2, [1]); // (C_out)
+        return norms.data<double>();
+    }
+
+    public static IReadOnlyList<LayerFilterNorms> of(Module model) =>
+        WeightedLayers(model).Select(e => new LayerFilterNorms(e.name, of(e.layer.weight))).ToList();
+
+    /// <summary>Every weighted layer of <paramref name="model"/> with its dotted name.</summary>
+    internal static IEnumerable<(string name, WeightedLayer layer)> WeightedLayers(Module model) =>
+        model.named_modules().Where(e => e.module is WeightedLayer).Select(e => (e.name, (WeightedLayer)e.module));
+}

@@ -1,0 +1,28 @@
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Analysis;
+
+/// <summary>Runs a model once with a forward hook on every selected submodule, so an analysis sees each selected
+/// output (in forward order, with the module's dotted name) without the model knowing about it. The hooks are
+/// removed afterwards, also when the forward pass throws.</summary>
+public static class ForwardProbe
+{
+    /// <summary>model(<paramref name="input"/>) in the current grad mode and train/eval mode, calling
+    /// <paramref name="observe"/>(name, module, output) for every call of a module that <paramref name="select"/> picks.
+    /// The output passed to <paramref name="observe"/> is the layer's own temporary: keep <c>output.alias()</c> to
+    /// use it later. Returns the model's output (the caller disposes it).</summary>
+    public static Tensor run(Module model, Tensor input, Func<Module, bool> select, Action<string, Module, Tensor> observe)
+    {
+        var names = model.named_modules().Where(e => select(e.module)).ToDictionary(e => e.module, e => e.name);
+        var hooks = names.Keys.Select(m => m.register_forward_hook((layer, _, output) => observe(names[layer], layer, output))).ToList();
+        try
+        {
+            return model.call(input);
+        }
+        finally
+        {
+            foreach (var hook in hooks) hook.Dispose();
+        }
+    }
+}

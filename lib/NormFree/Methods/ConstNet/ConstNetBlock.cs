@@ -1,0 +1,53 @@
+using NormFree.Models;
+using NormFree.Nn;
+using NormFree.Torch;
+
+namespace NormFree.Methods.ConstNet;
+
+/// <summary>ConstNet's single-conv pre-activation block (Blumenfeld et al. 2020, §4, Appendix C):
+/// <code>
+///   with BN:     u = BN(x);      F = dropout(conv3×3_s(relu(u)))
+///   without BN:  u = x + b0;     F = scale · (dropout(conv3×3_s(relu(u))) + b1)      (b0 = b1 = 0, scale = 1)
+///   y = skip(u) + F,   skip = x when the shape is kept, else conv1×1_s(u) (no bias)
+/// </code>
+/// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para>
+/// NOTE: the 1×1 skip reads u (not relu(u)), as in the paper's code; its weight is set by <see cref="ConstNet"/>'s
+/// init (1/C_in, an averaging/widening operator), not here.</summary>
+public sealed class ConstNetBlock : ResidualBlock
+{
+    /// <summary>BatchNorm2d, or a <see cref="ScalarBias"/> (b0) without BN.</summary>
+    public Module pre { get; }
+    public Module act { get; }
+    public Conv2d conv { get; }
+    public Dropout dropout { get; }
+    /// <summary>b1 and the scalar scale of the BN-free block; null with BN.</summary>
+    public ScalarBias? post_bias { get; }
+    public ScalarScale? scale { get; }
+    /// <summary>Null when the block keeps its shape (identity skip on x).</summary>
+    public Conv2d? skip { get; }
+
+    public ConstNetBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
+    {
+        var normalization = ctx.Config.Normalization;
+        pre = register_module<Module>("pre", normalization ? new BatchNorm2d(ctx.InChannels) : new ScalarBias());
+        act = register_module("act", ctx.act());
+        conv = register_module("conv", new Conv2d(ctx.InChannels, ctx.Planes, 3, ctx.Stride, padding: 1, bias: false));
+        dropout = register_module("dropout", new Dropout(ctx.Config.Dropout));
+        if (!normalization)
+        {
+            post_bias = register_module("post_bias", new ScalarBias());
+            scale = register_module("scale", new ScalarScale());
+        }
+        if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
+            skip = register_module("skip", new Conv2d(ctx.InChannels, ctx.Planes, 1, ctx.Stride, bias: false));
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var u = pre.call(x); // (B, C_in, H, W)
+        using var h = chain(u, act, conv, dropout); // (B, planes, H/s, W/s)
+        using var branch = post_bias is null ? h.alias() : chain(h, post_bias, scale!);
+        using var identity = skip is null ? x.alias() : skip.call(u);
+        return identity + branch_output(branch);
+    }
+}

@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using NormFree.Data;
+using NormFree.Nn;
+using NormFree.Notebooks;
+using NormFree.Optim;
+using NormFree.Torch;
+
+namespace NormFree.Training;
+
+/// <summary>Epochs of training and evaluation for an image classifier, with the bookkeeping every experiment needs:
+/// a <see cref="History"/> per run, divergence and "failed to train" detection (the run stops, the history is kept,
+/// no exception escapes), checkpoints with bit-identical resume on the CPU, a progress line per epoch and a hook
+/// for live displays.
+/// <code>
+/// var config = new TrainConfig { Epochs = 30, LearningRate = 0.05, Schedule = new MultiStep([15, 25], 0.1) };
+/// using var trainer = new Trainer(model, train, test, config);
+/// trainer.EpochCompleted += h => display(h.Epochs[^1]);
+/// var history = trainer.fit();
+/// </code>
+/// Each step: lr from the schedule → augmentation → forward → cross-entropy → zero_grad → backward → optimizer step
+/// (its gradient hooks run inside) → the step's loss into the history and through the divergence rule, all inside
+/// one dispose scope. The trainer moves the model to <see cref="TrainConfig.Device"/>, and builds SGD from the config
+/// unless it is given an optimizer (which the caller then owns).</summary>
+public sealed class Trainer : IDisposable
+{
+    readonly DataLoader train, test;
+    readonly Optimizer? ownOptimizer;
+
+    public Module model { get; }
+    public Optimizer optimizer { get; }
+    public TrainConfig config { get; }
+    public History history { get; private set; }
+
+    /// <summary>Epochs completed so far (the next one to run is <c>epoch + 1</c>).</summary>
+    public int epoch { get; private set; }
+
+    /// <summary>Raised after every epoch (after its checkpoint), and when a run diverges inside one, with the history so
+    /// far: for live plots and tables.</summary>
+    public event Action<History>? EpochCompleted;
+
+    /// <summary>Seeds the global generator with <see cref="TrainConfig.Seed"/> (the data loader derives its own
+    /// streams from it): create the trainer right before training, after the model is initialised.</summary>
+    public Trainer(Module model, TensorDataset train, TensorDataset test, TrainConfig config, Optimizer? optimizer = null)
+    {
+        config.Validate();
+        this.model = model;
+        this.config = config;
+        this.train = new DataLoader(train, config.BatchSize, shuffle: true, drop_last: config.DropLast, seed: config.Seed,
+            device: config.Device, transforms: config.Augmentation, mixup_alpha: config.MixupAlpha);
+        this.test = new DataLoader(test, config.EvalBatchSize, device: config.Device,
+            transforms: config.Augmentation.OfType<Normalize>());
+        model.to(config.Device);
+        this.optimizer = optimizer ?? (ownOptimizer = Sgd(model, config));
+        torch.manual_seed(config.Seed);
+        history = new History { Label = config.Name };
+    }
+
+    /// <summary>SGD with the config's hyperparameters; with <see cref="TrainConfig.DecayOnlyWeights"/> two groups, the
+    /// second (rank &lt; 2: biases, gains, scalars) without weight decay.</summary>
+    public static SGD Sgd(Module model, TrainConfig config)
+    {
+        var ps = model.parameters().Cast<Tensor>().ToList();
+        var groups = new List<ParamGroup>();
+        if (!config.DecayOnlyWeights) groups.Add(new ParamGroup(ps));
+        else
+        {
+            var weights = ps.Where(p => p.dim() >= 2).ToList();
+            var others = ps.Where(p => p.dim() < 2).ToList();
+            if (weights.Count > 0) groups.Add(new ParamGroup(weights));
+            if (others.Count > 0) groups.Add(new ParamGroup(others, weight_decay: 0));
+        }
+        return new SGD(groups, config.LearningRate, config.Momentum, weight_decay: config.WeightDecay, nesterov: config.Nesterov);
+    }
+
+    /// <summary>Restores the run from a checkpoint (default: the latest in <see cref="TrainConfig.CheckpointDir"/>);
+    /// <see cref="fit"/> then continues after its epoch.</summary>
+    public CheckpointInfo load_checkpoint(string? path = null)
+    {
+        path ??= (config.CheckpointDir is { } dir ? Checkpoint.latest(dir) : null)
+            ?? throw new FileNotFoundException($"no checkpoint to resume from in '{config.CheckpointDir}'");
+        // The data order and augmentation are drawn from (seed, epoch, batch): another seed would resume a different run.
+        var seed = Safetensors.metadata(path).GetValueOrDefault(SeedKey);
+        if (seed != SeedText)
+            throw new ArgumentException($"checkpoint '{path}' was written by a run with seed {seed}, this trainer's config has seed {SeedText}");
+        var info = Checkpoint.load(path, model, optimizer);
+        epoch = info.Epoch;
+        history = info.History;
+        return info;
+    }
+
+    /// <summary>Trains until <see cref="TrainConfig.Epochs"/> epochs are done or a stopping rule fires, and returns
+    /// the history. Cancelling <paramref name="cancel"/> stops it between steps and returns the history with status
+    /// Running and the reason "interrupted …". A notebook interrupt also stops it between steps, as an
+    /// <see cref="OperationCanceledException"/> from the data loader (which polls <see cref="Interrupt"/>); the history
+    /// so far stays in <see cref="history"/>. Calling <see cref="fit"/> again re-runs the interrupted epoch from its
+    /// first batch with the weights as they are (its finished steps stay in the step losses); for an exact resume,
+    /// <see cref="load_checkpoint"/> first.</summary>
+    public History fit(CancellationToken cancel = default)
+    {
+        var scheduler = new LrScheduler(optimizer, config.Schedule, train.batches_per_epoch);
+        while (history.Status == TrainingStatus.Running && epoch < config.Epochs)
+        {
+            var watch = Stopwatch.StartNew();
+            var result = TrainEpoch(scheduler, cancel);
+            if (result is not { } r) break;
+            var (testLoss, testAccuracy, classes) = evaluate(model, test);
+            epoch++;
+            history.Add(new EpochRecord(epoch, r.Loss, r.Accuracy, testLoss, testAccuracy, optimizer.param_groups[0].lr,
+                watch.Elapsed.TotalSeconds) { DataSeconds = r.DataSeconds });
+            if (config.FailedToTrain?.Check(history, classes) is { } failed) history.Finish(TrainingStatus.FailedToTrain, failed);
+            else if (epoch == config.Epochs) history.Finish(TrainingStatus.Completed);
+            EndOfEpoch();
+        }
+        return history;
+    }
+
+    void EndOfEpoch()
+    {
+        if (config.CheckpointDir is { } dir && (epoch % config.CheckpointEvery == 0 || history.Status != TrainingStatus.Running))
+            Checkpoint.save(Checkpoint.PathFor(dir, epoch), model, optimizer, epoch, history, config: config.ToString(),
+                metadata: new Dictionary<string, string> { [SeedKey] = SeedText });
+        if (config.Progress) Console.WriteLine(ProgressLine(history.Epochs[^1].ToString()));
+        if (history.Status != TrainingStatus.Running && config.Progress) Console.WriteLine(ProgressLine(history.Summary));
+        EpochCompleted?.Invoke(history);
+    }
+
+    const string SeedKey = "seed";
+    string SeedText => config.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
+
+    /// <summary>One epoch of steps; null when the run stopped inside it (diverged or interrupted).</summary>
+    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
+    {
+        model.train();
+        var watch = Stopwatch.StartNew();
+        var waiting = new Stopwatch();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        var batches = train.batches_per_epoch;
+        using var loader = train.epoch(epoch).GetEnumerator();
+        while (true)
+        {
+            waiting.Start();
+            var more = loader.MoveNext();   // the next batch: gather, scale, augment
+            waiting.Stop();
+            if (!more) break;
+            var batch = loader.Current;
+            if (token.IsCancellationRequested)
+            {
+                history.Reason = $"interrupted in epoch {epoch + 1} after {batch.index} steps";
+                if (config.Progress) Console.WriteLine(ProgressLine(history.Reason));
+                return null;
+            }
+            using var scope = torch.NewDisposeScope();
+            scheduler.set(epoch, batch.index);
+            var logits = model.call(batch.input);                  // (B, classes)
+            var loss = batch.loss(logits, config.LabelSmoothing);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+
+            var value = loss.item();
+            history.AddStep(value);
+            var step = history.StepLosses.Count;
+            if (config.Divergence.Check(value, history.StepLosses[0], step) is { } diverged)
+            {
+                history.Finish(TrainingStatus.Diverged, diverged);
+                if (config.Progress) Console.WriteLine(ProgressLine($"diverged: {diverged}"));
+                EpochCompleted?.Invoke(history);
+                return null;
+            }
+            lossSum += value * batch.size;
+            seen += batch.size;
+            correct += logits.argmax(1).eq(batch.target).sum().itemLong();
+            if (config.Progress && config.ProgressEverySteps > 0 && (batch.index + 1) % config.ProgressEverySteps == 0)
+                Console.WriteLine(ProgressLine($"epoch {epoch + 1} step {batch.index + 1}/{batches}  loss {lossSum / seen:F4}  {watch.Elapsed.TotalSeconds:F1}s"));
+        }
+        return (lossSum / seen, (double)correct / seen, waiting.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>
+    /// (epoch 0, in order) in eval mode without gradients; also the number of classes (the logits' width). The
+    /// model's mode is restored.</summary>
+    public static (double Loss, double Accuracy, long Classes) evaluate(Module model, DataLoader data)
+    {
+        var wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var no_grad = torch.no_grad();
+            double lossSum = 0;
+            long correct = 0, seen = 0, classes = 0;
+            foreach (var batch in data.epoch(0))
+            {
+                using var scope = torch.NewDisposeScope();
+                var logits = model.call(batch.input);              // (B, classes)
+                classes = logits.size(-1);
+                lossSum += F.cross_entropy(logits, batch.target).item() * batch.size;
+                correct += logits.argmax(1).eq(batch.target).sum().itemLong();
+                seen += batch.size;
+            }
+            return (lossSum / seen, (double)correct / seen, classes);
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+    }
+
+    public void Dispose()
+    {
+        ownOptimizer?.Dispose();
+    }
+}
+
