@@ -3,12 +3,12 @@ using System.Globalization;
 namespace NormFree.Bench;
 
 /// <summary>Command line of the benchmark harness; every option has a default so `./workbook bench` needs none.</summary>
-sealed record Options(List<string> Cases, int Threads, int Rounds, double TargetMs, int MinIterations, string Output, string Root, string Python)
+sealed record Options(List<string> Cases, int Threads, int? Rounds, double TargetMs, int MinIterations, string Output, string Root, string Python)
 {
     public static Options Parse(string[] args)
     {
         var omp = Environment.GetEnvironmentVariable("OMP_NUM_THREADS");
-        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, 7, 200, 3,
+        var o = new Options([], int.TryParse(omp, out var t) && t > 0 ? t : Environment.ProcessorCount, null, 100, 1,
             "bench/results/latest.json", FindRoot(), "/usr/bin/python3");
         for (var i = 0; i < args.Length; i++)
         {
@@ -28,6 +28,10 @@ sealed record Options(List<string> Cases, int Threads, int Rounds, double Target
         if (o.Threads < 1 || o.Rounds < 1 || o.TargetMs <= 0 || o.MinIterations < 1) throw new ArgumentException("threads, rounds, target-ms and min-iters must be positive");
         return o;
     }
+
+    /// <summary>Rounds when --rounds is not given: as many as fit about a minute of both sides' measurements, at
+    /// least 5 (a median needs a few) and at most 15 (enough for a short case on a noisy machine).</summary>
+    public static int RoundsFor(double measurementMs) => Math.Clamp((int)(60_000 / (2 * measurementMs)), 5, 15);
 
     /// <summary>The repository root: the first folder upwards holding bench/reference.py (from the working directory,
     /// then from the program's own folder).</summary>

@@ -6,7 +6,8 @@ using NormFree.Torch;
 
 // ./workbook bench [case ...] [--threads N] [--rounds R] [--target-ms T] [--min-iters K] [--out FILE]
 // Times each case here and in PyTorch (bench/reference.py, same libtorch) with the same intra-op thread count,
-// alternating the two sides round by round, and reports medians and normfree/pytorch ratios.
+// alternating the two sides round by round, and reports medians and normfree/pytorch ratios of wall-clock time and of
+// process CPU time.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 torch.set_num_threads(options.Threads);
@@ -20,7 +21,7 @@ var selected = options.Cases.Count > 0 ? options.Cases : all.Keys.Order().ToList
 
 using var peer = new PyTorchPeer(options.Python, Path.Combine(options.Root, "bench", "reference.py"), options.Threads);
 Console.WriteLine($"NormFree (libtorch {torch.version}) vs PyTorch ({peer.Banner[6..]}), {options.Threads} threads, " +
-                  $"median of {options.Rounds} rounds of ~{options.TargetMs} ms each");
+                  $"medians of alternating rounds of ~{options.TargetMs} ms each; ms per iteration");
 
 var results = new List<Result>();
 foreach (var name in selected)
@@ -28,21 +29,22 @@ foreach (var name in selected)
     var step = all[name]();
     peer.Prepare(name);
     var iterations = Math.Max(options.MinIterations, Measure.Calibrate(step, options.TargetMs));
-    Measure.Run(step, iterations);                                   // warm-up: JIT, allocator caches, oneDNN primitives
+    var measurementMs = Measure.WarmUp(step, iterations);            // JIT tiers, allocator caches, oneDNN primitives
     peer.Run(name, iterations);
+    var rounds = options.Rounds ?? Options.RoundsFor(measurementMs);
     CollectGarbage();                                                // earlier cases' tensors go now, not mid-measurement
     var rssBefore = Measure.RssMb();
     var handlesBefore = torch.native_live_tensors();
-    List<double> ours = [], theirs = [];
-    for (var round = 0; round < options.Rounds; round++)
+    List<Timing> ours = [], theirs = [];
+    for (var round = 0; round < rounds; round++)
     {
         // Alternate who goes first, so a drift in machine load does not favour one side.
         if (round % 2 == 0) { ours.Add(Measure.Run(step, iterations)); theirs.Add(peer.Run(name, iterations)); }
         else { theirs.Add(peer.Run(name, iterations)); ours.Add(Measure.Run(step, iterations)); }
     }
     CollectGarbage();
-    var r = new Result(name, Measure.Median(ours), Measure.Median(theirs), iterations, rssBefore, Measure.RssMb(),
-        handlesBefore, torch.native_live_tensors(), Cases.Extra.GetValueOrDefault(name) ?? []);
+    var r = new Result(name, Median(ours), Median(theirs), iterations, rounds, rssBefore, Measure.RssMb(), handlesBefore,
+        torch.native_live_tensors(), Cases.Extra.GetValueOrDefault(name) ?? []);
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
@@ -51,8 +53,11 @@ var output = Path.GetFullPath(options.Output, options.Root);
 Directory.CreateDirectory(Path.GetDirectoryName(output)!);
 File.WriteAllText(output, JsonSerializer.Serialize(results.Select(r => new Dictionary<string, object>
 {
-    ["name"] = r.Name, ["normfree_ms"] = Math.Round(r.NormFreeMs, 6), ["pytorch_ms"] = Math.Round(r.PyTorchMs, 6),
+    ["name"] = r.Name, ["normfree_ms"] = Math.Round(r.NormFree.WallMs, 6), ["pytorch_ms"] = Math.Round(r.PyTorch.WallMs, 6),
     ["ratio"] = Math.Round(r.Ratio, 4),
+    // Process CPU time: on a shared machine the steadier comparison (see README, Benchmarks).
+    ["normfree_cpu_ms"] = Math.Round(r.NormFree.CpuMs, 6), ["pytorch_cpu_ms"] = Math.Round(r.PyTorch.CpuMs, 6),
+    ["cpu_ratio"] = Math.Round(r.CpuRatio, 4),
 }.Concat(r.Extra.Select(e => KeyValuePair.Create(e.Key, (object)e.Value))).ToDictionary()), new JsonSerializerOptions { WriteIndented = true }) + "\n");
 Console.WriteLine($"wrote {Path.GetRelativePath(options.Root, output)}");
 
@@ -63,13 +68,18 @@ static void CollectGarbage()
     GC.Collect();
 }
 
-record Result(string Name, double NormFreeMs, double PyTorchMs, int Iterations, double RssBeforeMb, double RssAfterMb,
+static Timing Median(List<Timing> timings) =>
+    new(Measure.Median(timings.Select(t => t.WallMs)), Measure.Median(timings.Select(t => t.CpuMs)));
+
+record Result(string Name, Timing NormFree, Timing PyTorch, int Iterations, int Rounds, double RssBeforeMb, double RssAfterMb,
     long HandlesBefore, long HandlesAfter, IReadOnlyDictionary<string, double> Extra)
 {
-    public double Ratio => NormFreeMs / PyTorchMs;
+    public double Ratio => NormFree.WallMs / PyTorch.WallMs;
+    public double CpuRatio => NormFree.CpuMs / PyTorch.CpuMs;
 
     public string Row(bool header) =>
-        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7} {"iters",7}   RSS MB before → after   native tensors before → after\n" : "") +
-        $"{Name,-16} {NormFreeMs,12:F4} {PyTorchMs,12:F4} {Ratio,7:F3} {Iterations,7}   {RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore,8} → {HandlesAfter}" +
+        (header ? $"{"case",-16} {"normfree ms",12} {"pytorch ms",12} {"ratio",7}   {"cpu ms",10} {"cpu ms",10} {"ratio",7} {"iters",7} {"rounds",6}   RSS MB before → after   native tensors\n" : "") +
+        $"{Name,-16} {NormFree.WallMs,12:F4} {PyTorch.WallMs,12:F4} {Ratio,7:F3}   {NormFree.CpuMs,10:F4} {PyTorch.CpuMs,10:F4} {CpuRatio,7:F3} {Iterations,7} {Rounds,6}   " +
+        $"{RssBeforeMb,8:F1} → {RssAfterMb,-8:F1}   {HandlesBefore} → {HandlesAfter}" +
         string.Concat(Extra.Select(e => $"   {e.Key} {e.Value:G4}"));
 }

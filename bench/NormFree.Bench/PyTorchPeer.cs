@@ -31,10 +31,11 @@ sealed class PyTorchPeer : IDisposable
     }
 
     /// <summary>Milliseconds per iteration over <paramref name="iterations"/> back-to-back steps.</summary>
-    public double Run(string name, int iterations)
+    public Timing Run(string name, int iterations)
     {
         process.StandardInput.WriteLine($"run {name} {iterations}");
-        return double.Parse(Read(""), CultureInfo.InvariantCulture);
+        var words = Read("").Split(' ');
+        return new Timing(double.Parse(words[0], CultureInfo.InvariantCulture), double.Parse(words[1], CultureInfo.InvariantCulture));
     }
 
     string Read(string expected)

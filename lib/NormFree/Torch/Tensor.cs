@@ -112,6 +112,7 @@ public partial class Tensor : IDisposable
         foreach (var d in shape) n *= d;
         if (n != data.Length) throw new ArgumentException($"{data.Length} values do not fill shape [{string.Join(", ", shape)}] ({n} elements)");
         var dev = device ?? Device.CPU;
+        dev.EnsureAvailable();
         Native.EnsureLoaded();
         fixed (T* p = data)
         fixed (long* s = shape)
