@@ -86,6 +86,7 @@ public sealed unsafe class Op
                 n.P = Copy<byte>(utf8, ref used, out _);
                 break;
             case ArgKind.Generator: n.P = ((Generator)a.O!).Handle; break;
+            case ArgKind.Device: new Device((DeviceType)a.I, a.Aux).EnsureAvailable(); break;
         }
         return n;
     }
