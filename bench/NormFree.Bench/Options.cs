@@ -30,8 +30,13 @@ sealed record Options(List<string> Cases, int Threads, int? Rounds, double Targe
     }
 
     /// <summary>Rounds when --rounds is not given: as many as fit about a minute of both sides' measurements, at
-    /// least 5 (a median needs a few) and at most 15 (enough for a short case on a noisy machine).</summary>
-    public static int RoundsFor(double measurementMs) => Math.Clamp((int)(60_000 / (2 * measurementMs)), 5, 15);
+    /// least 5 (a median needs a few) and at most 15 (enough for a short case on a noisy machine). A measurement over
+    /// <see cref="LongMeasurementMs"/> (a whole training epoch, itself an average over hundreds of steps) gets 3, so
+    /// that the bench stays a few minutes on 2 cores.</summary>
+    public static int RoundsFor(double measurementMs) =>
+        Math.Clamp((int)(60_000 / (2 * measurementMs)), measurementMs > LongMeasurementMs ? 3 : 5, 15);
+
+    const double LongMeasurementMs = 5_000;
 
     /// <summary>The repository root: the first folder upwards holding bench/reference.py (from the working directory,
     /// then from the program's own folder).</summary>
