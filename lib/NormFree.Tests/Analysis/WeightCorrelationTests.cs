@@ -67,4 +67,21 @@ public class WeightCorrelationTests
         using var zeros = torch.zeros([2, 3, 2, 2]);
         Assert.Equal(0.0, FeatureSymmetry.asymmetry(zeros));
     }
+
+    [Theory]
+    [InlineData(1UL)]
+    [InlineData(2UL)]
+    [InlineData(3UL)]
+    public void AsymmetryIsTheLargestPairwiseChannelDistance(ulong seed)
+    {
+        torch.manual_seed(seed);
+        using var h = torch.randn([3, 7, 2, 2], DType.Float64);
+        var x = new double[7][];
+        for (var c = 0; c < 7; c++) { using var channel = h.select(1, c).contiguous(); x[c] = channel.data<double>(); }
+        double worst = 0, total = Math.Sqrt(x.Sum(row => row.Sum(v => v * v)));
+        for (var a = 0; a < 7; a++)
+            for (var b = a + 1; b < 7; b++)
+                worst = Math.Max(worst, Math.Sqrt(x[a].Zip(x[b], (u, v) => (u - v) * (u - v)).Sum()));
+        Assert.Equal(worst / total, FeatureSymmetry.asymmetry(h), 12);
+    }
 }

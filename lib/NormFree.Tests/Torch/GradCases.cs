@@ -82,6 +82,7 @@ public static class GradCases
         Unary("t T diag", "Tensor.t Tensor.get_T torch.diag", M, a => Flat(a.t(), a.T, torch.diag(a), torch.diag(a, 1))),
         // QR of a full-rank tall matrix is smooth (Householder signs do not flip under tiny perturbations).
         Unary("linalg_qr", "torch.linalg_qr", [5, 3], a => { var (q, r) = torch.linalg_qr(a); return Flat(q, r); }),
+        Unary("pdist", "torch.pdist", [5, 3], a => Flat(torch.pdist(a), torch.pdist(a, 1), torch.pdist(a, 3))),
 
         // ---- shape -------------------------------------------------------------------------------------------
         Unary("view reshape", "Tensor.view Tensor.reshape", B, a => Flat(a.view(6, 4), a.transpose(0, 2).reshape(-1, 2))),

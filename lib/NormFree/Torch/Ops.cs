@@ -44,6 +44,7 @@ internal static class Ops
     // linear algebra
     internal static readonly Op matmul = new("aten::matmul"), mm = new("aten::mm"), bmm = new("aten::bmm");
     internal static readonly Op t = new("aten::t"), linalg_qr = new("aten::linalg_qr"), diag = new("aten::diag");
+    internal static readonly Op pdist = new("aten::pdist");
 
     // shape
     internal static readonly Op view = new("aten::view"), reshape = new("aten::reshape");

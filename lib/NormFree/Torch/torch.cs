@@ -100,6 +100,9 @@ public static unsafe partial class torch
     /// <summary>Batched matrix product: (B, n, m) × (B, m, p) → (B, n, p).</summary>
     public static Tensor bmm(Tensor a, Tensor b) => Ops.bmm.Call(a, b);
     public static Tensor diag(Tensor t, long diagonal = 0) => Ops.diag.Call(t, diagonal);
+    /// <summary>torch.pdist: the p-norm distance between every pair of rows of x (N, M), as a vector of N(N − 1)/2, rows
+    /// i &lt; j in order. Computed from the differences themselves, so identical rows are exactly 0 apart.</summary>
+    public static Tensor pdist(Tensor x, double p = 2) => Ops.pdist.Call(x, p);
 
     /// <summary>torch.linalg.qr: A = QR with Q orthonormal columns ("reduced") or square ("complete").</summary>
     public static (Tensor Q, Tensor R) linalg_qr(Tensor a, string mode = "reduced") => Ops.linalg_qr.Call2(a, mode);
