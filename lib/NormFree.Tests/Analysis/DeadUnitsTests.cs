@@ -26,7 +26,7 @@ public class DeadUnitsTests
         using (var row = c1[3])
         using (var px = row[1])
             px.fill_(0.1); // channel 2: a single positive pixel in sample 1 keeps it alive
-        Assert.Equal(1.0 / 3, DeadUnits.fraction(h), 12); // only channel 1 is dead
+        Assert.Equal(1.0 / 3, DeadUnits.fraction(h), 1e-12); // only channel 1 is dead
         Assert.Throws<ArgumentException>(() => DeadUnits.fraction(torch.zeros([5])));
     }
 
@@ -55,9 +55,9 @@ public class DeadUnitsTests
     {
         // samples 0 and 2 have no unit > 0 (exact zeros and negatives count as dead); samples 1 and 3 have one
         using var h = torch.tensor(new float[] { 0, 0, 0, /**/ 0, 0.5f, 0, /**/ -1, 0, -2, /**/ 3, -1, 0 }, [4, 3]);
-        Assert.Equal(0.5, DeadUnits.dead_sample_fraction(h), 12);
+        Assert.Equal(0.5, DeadUnits.dead_sample_fraction(h), 1e-12);
         using var maps = torch.zeros([2, 2, 3, 3]);
-        Assert.Equal(1.0, DeadUnits.dead_sample_fraction(maps), 12);
+        Assert.Equal(1.0, DeadUnits.dead_sample_fraction(maps), 1e-12);
         Assert.Throws<ArgumentException>(() => DeadUnits.dead_sample_fraction(torch.zeros([3])));
     }
 

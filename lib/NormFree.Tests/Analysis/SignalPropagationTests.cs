@@ -29,12 +29,12 @@ public class SignalPropagationTests
         // fc1: x W1ᵀ = [[-2, 4.5, -6, 5], [-3, -0.5, -1, 2]] → h = relu = [[0, 4.5, 0, 5], [0, 0, 0, 2]]
         var s = Assert.Single(signals);
         Assert.Equal("relu", s.Name);
-        Assert.Equal(Math.Sqrt(4.5 * 4.5 + 25 + 4), s.Norm, 5);
+        Assert.Equal(Math.Sqrt(4.5 * 4.5 + 25 + 4), s.Norm, 1e-5);
         // channel means (0, 2.25, 0, 3.5), biased variances (0, 2.25², 0, 1.5²)
-        Assert.Equal((2.25 * 2.25 + 3.5 * 3.5) / 4, s.ChannelMeanSquared, 5);
-        Assert.Equal((2.25 * 2.25 + 1.5 * 1.5) / 4, s.ChannelVariance, 5);
+        Assert.Equal((2.25 * 2.25 + 3.5 * 3.5) / 4, s.ChannelMeanSquared, 1e-5);
+        Assert.Equal((2.25 * 2.25 + 1.5 * 1.5) / 4, s.ChannelVariance, 1e-5);
         // L = Σ r ⊙ (h W2ᵀ + b) → ∂L/∂h = r W2 = [[-2, -3, -1, 1], [3.5, -3.5, 0.5, 2]]
-        Assert.Equal(Math.Sqrt(4 + 9 + 1 + 1 + 12.25 + 12.25 + 0.25 + 4), s.GradNorm, 5);
+        Assert.Equal(Math.Sqrt(4 + 9 + 1 + 1 + 12.25 + 12.25 + 0.25 + 4), s.GradNorm, 1e-5);
         Assert.All(net.parameters(), p => Assert.Null(p.grad)); // nothing accumulated into .grad
     }
 
@@ -63,8 +63,8 @@ public class SignalPropagationTests
         Assert.Equal(blocks.Select(b => b.Name), signals.Select(s => s.Name));
         for (var i = 0; i < blocks.Count; i++)
         {
-            Assert.Equal(blocks[i].ChannelVariance, signals[i].ChannelVariance, 4);
-            Assert.Equal(blocks[i].ChannelMeanSquared, signals[i].ChannelMeanSquared, 4);
+            Assert.Equal(blocks[i].ChannelVariance, signals[i].ChannelVariance, 1e-4);
+            Assert.Equal(blocks[i].ChannelMeanSquared, signals[i].ChannelMeanSquared, 1e-4);
             Assert.True(signals[i].GradNorm > 0 && double.IsFinite(signals[i].GradNorm));
         }
     }

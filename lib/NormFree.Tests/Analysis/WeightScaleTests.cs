@@ -39,10 +39,10 @@ public class WeightScaleTests
     {
         using var net = HandSetNet();
         var lrs = EffectiveLearningRate.of(net, 0.1);
-        Assert.Equal(13.0, lrs[0].WeightNormSquared, 12); // 2² + 3²
-        Assert.Equal(0.1 / 13, lrs[0].EffectiveLr, 12);
-        Assert.Equal(26.0, lrs[1].WeightNormSquared, 12); // 5² + 1²
-        Assert.Equal(0.1 / 26, lrs[1].EffectiveLr, 12);
+        Assert.Equal(13.0, lrs[0].WeightNormSquared, 1e-12); // 2² + 3²
+        Assert.Equal(0.1 / 13, lrs[0].EffectiveLr, 1e-12);
+        Assert.Equal(26.0, lrs[1].WeightNormSquared, 1e-12); // 5² + 1²
+        Assert.Equal(0.1 / 26, lrs[1].EffectiveLr, 1e-12);
         Assert.Throws<ArgumentOutOfRangeException>(() => EffectiveLearningRate.of(net, -1));
     }
 
@@ -59,6 +59,6 @@ public class WeightScaleTests
         var norms = Assert.Single(FilterNorms.of(net));
         Assert.Equal("wn.layer", norms.Name);
         Assert.Equal(new[] { 2.0, 10.0 }, norms.Norms); // ‖V_o‖, not g = 7
-        Assert.Equal(0.5 / 104, Assert.Single(EffectiveLearningRate.of(net, 0.5)).EffectiveLr, 12);
+        Assert.Equal(0.5 / 104, Assert.Single(EffectiveLearningRate.of(net, 0.5)).EffectiveLr, 1e-12);
     }
 }

@@ -71,7 +71,7 @@ public sealed class TrainingOnDeviceTests : IDisposable
         using var cpuTrainer = new Trainer(cpuModel, data, data, Config(Device.CPU, "cpu"));
         var cpu = cpuTrainer.fit();
         for (var i = 0; i < cpu.StepLosses.Count; i++)
-            Assert.Equal(cpu.StepLosses[i], history.StepLosses[i], 4);
+            Assert.Equal(cpu.StepLosses[i], history.StepLosses[i], 1e-4);
     }
 
     public static TheoryData<string, string> Moves

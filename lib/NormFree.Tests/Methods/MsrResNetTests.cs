@@ -188,13 +188,13 @@ public class MsrResNetTests
             next.mul_(0.11);   // 2 filters to 11 %: not (yet)
         }
         var later = trace.record(10);
-        Assert.Equal(3.0 / total, later.DeflatedFraction, 12);
+        Assert.Equal(3.0 / total, later.DeflatedFraction, 1e-12);
         Assert.Equal(10, later.Step);
         Assert.True(later.MeanNorm < start.MeanNorm);
 
         using var czm = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, MsrConfig.CZMIG);
         var unit = new KernelTrace(czm).Snapshots[0];
-        Assert.Equal(1.0, unit.MeanNorm, 5);
+        Assert.Equal(1.0, unit.MeanNorm, 1e-5);
         Assert.True(unit.StdNorm < 1e-5);
         Assert.True(unit.CommonModeFraction < 1e-6);
     }

@@ -144,7 +144,7 @@ public class LayerTests
         // (3−1)/2, (5−1)/2, (−2+2)/0.5, (−1.5+2)/0.5 (eps = 1e-5 shifts the 4th decimal at most)
         var got = y.data<float>();
         float[] want = [1, 2, 0, 1];
-        for (var i = 0; i < 4; i++) Assert.Equal(want[i], got[i], 3);
+        for (var i = 0; i < 4; i++) Assert.Equal(want[i], got[i], 1e-3);
         Assert.Equal(0, bn.num_batches_tracked!.itemLong());
     }
 
@@ -177,9 +177,9 @@ public class LayerTests
         Assert.Equal(new float[] { 0, 0, 0, 1.5f }, a.data<float>());
         Assert.Equal(new float[] { -0.2f, -0.05f, 0, 1.5f }, b.data<float>());
         var e = c.data<float>();
-        Assert.Equal(2 * (Math.Exp(-2) - 1), e[0], 5);
-        Assert.Equal(2 * (Math.Exp(-0.5) - 1), e[1], 5);
-        Assert.Equal(1.5, e[3], 6);
+        Assert.Equal(2 * (Math.Exp(-2) - 1), e[0], 1e-5);
+        Assert.Equal(2 * (Math.Exp(-0.5) - 1), e[1], 1e-5);
+        Assert.Equal(1.5, e[3], 1e-6);
     }
 
     [Fact]
@@ -236,7 +236,7 @@ public class LayerTests
         using var gb = bias.bias.grad!;
         using var gs = scale.scale.grad!;
         using var sx = x.sum();
-        Assert.Equal(6, gb.item(), 5);
-        Assert.Equal(sx.item(), gs.item(), 4);
+        Assert.Equal(6, gb.item(), 1e-5);
+        Assert.Equal(sx.item(), gs.item(), 1e-4);
     }
 }

@@ -11,10 +11,10 @@ public class LrScheduleTests
         var s = new MultiStep([60, 120, 160], gamma: 0.2);
         Assert.Equal(1, s.at(0));
         Assert.Equal(1, s.at(59.99));
-        Assert.Equal(0.2, s.at(60), 15);
-        Assert.Equal(0.2, s.at(119.9), 15);
-        Assert.Equal(0.04, s.at(120.5), 15);
-        Assert.Equal(0.008, s.at(199), 15);
+        Assert.Equal(0.2, s.at(60), 1e-15);
+        Assert.Equal(0.2, s.at(119.9), 1e-15);
+        Assert.Equal(0.04, s.at(120.5), 1e-15);
+        Assert.Equal(0.008, s.at(199), 1e-15);
         Assert.Equal(new MultiStep([160, 60, 120], 0.2), s);
     }
 
@@ -22,10 +22,10 @@ public class LrScheduleTests
     public void LinearWarmupRampsThenHolds()
     {
         var s = new LinearWarmup(4, start_factor: 0.2);
-        Assert.Equal(0.2, s.at(0), 15);
-        Assert.Equal(0.6, s.at(2), 15);
-        Assert.Equal(1, s.at(4), 15);
-        Assert.Equal(1, s.at(100), 15);
+        Assert.Equal(0.2, s.at(0), 1e-15);
+        Assert.Equal(0.6, s.at(2), 1e-15);
+        Assert.Equal(1, s.at(4), 1e-15);
+        Assert.Equal(1, s.at(100), 1e-15);
     }
 
     [Fact]
@@ -33,35 +33,35 @@ public class LrScheduleTests
     {
         // lr = w₀ + α²(lr − w₀) with lr = 0.1, w₀ = 0.01, α = 0.5 → 0.01 + 0.25·0.09 = 0.0325
         var s = new QuadraticWarmup(2, start_factor: 0.1);
-        Assert.Equal(0.0325, 0.1 * s.at(1), 15);
-        Assert.Equal(0.1, s.at(0), 15);
-        Assert.Equal(1, s.at(2), 15);
-        Assert.Equal(1, s.at(3), 15);
+        Assert.Equal(0.0325, 0.1 * s.at(1), 1e-15);
+        Assert.Equal(0.1, s.at(0), 1e-15);
+        Assert.Equal(1, s.at(2), 1e-15);
+        Assert.Equal(1, s.at(3), 1e-15);
     }
 
     [Fact]
     public void CosineFallsFromOneToTheFinalFactor()
     {
         var s = new Cosine(10, final_factor: 0.1);
-        Assert.Equal(1, s.at(0), 15);
-        Assert.Equal(0.55, s.at(5), 15);
-        Assert.Equal(0.1 + 0.9 * (1 + Math.Cos(Math.PI * 0.3)) / 2, s.at(3), 15);
-        Assert.Equal(0.1, s.at(10), 15);
-        Assert.Equal(0.1, s.at(12), 15);
+        Assert.Equal(1, s.at(0), 1e-15);
+        Assert.Equal(0.55, s.at(5), 1e-15);
+        Assert.Equal(0.1 + 0.9 * (1 + Math.Cos(Math.PI * 0.3)) / 2, s.at(3), 1e-15);
+        Assert.Equal(0.1, s.at(10), 1e-15);
+        Assert.Equal(0.1, s.at(12), 1e-15);
     }
 
     [Fact]
     public void ProductAndChainCompose()
     {
         var warm_steps = new LinearWarmup(2) * new MultiStep([3], 0.1);
-        Assert.Equal(0.5, warm_steps.at(1), 15);
-        Assert.Equal(1, warm_steps.at(2.5), 15);
-        Assert.Equal(0.1, warm_steps.at(3), 15);
+        Assert.Equal(0.5, warm_steps.at(1), 1e-15);
+        Assert.Equal(1, warm_steps.at(2.5), 1e-15);
+        Assert.Equal(0.1, warm_steps.at(3), 1e-15);
         var warm_cos = new LinearWarmup(2).Then(2, new Cosine(8));
-        Assert.Equal(0.5, warm_cos.at(1), 15);
-        Assert.Equal(1, warm_cos.at(2), 15);
-        Assert.Equal(0.5, warm_cos.at(6), 15);
-        Assert.Equal(0, warm_cos.at(10), 15);
+        Assert.Equal(0.5, warm_cos.at(1), 1e-15);
+        Assert.Equal(1, warm_cos.at(2), 1e-15);
+        Assert.Equal(0.5, warm_cos.at(6), 1e-15);
+        Assert.Equal(0, warm_cos.at(10), 1e-15);
     }
 
     [Fact]
@@ -71,11 +71,11 @@ public class LrScheduleTests
         using var b = torch.zeros([1]).requires_grad_();
         using var opt = new SGD([new ParamGroup([a]), new ParamGroup([b], lr: 0.01)], lr: 0.1);
         var sched = new LrScheduler(opt, new LinearWarmup(1) * new MultiStep([2], 0.1), batches_per_epoch: 4);
-        Assert.Equal(0.25, sched.set(epoch: 0, batch: 1), 15);
-        Assert.Equal(0.025, opt.param_groups[0].lr, 15);
-        Assert.Equal(0.0025, opt.param_groups[1].lr, 15);
+        Assert.Equal(0.25, sched.set(epoch: 0, batch: 1), 1e-15);
+        Assert.Equal(0.025, opt.param_groups[0].lr, 1e-15);
+        Assert.Equal(0.0025, opt.param_groups[1].lr, 1e-15);
         sched.set(epoch: 2);
-        Assert.Equal(0.01, opt.param_groups[0].lr, 15);
+        Assert.Equal(0.01, opt.param_groups[0].lr, 1e-15);
         Assert.Equal(0.1, opt.param_groups[0].initial_lr);
     }
 

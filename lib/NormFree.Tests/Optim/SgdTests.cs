@@ -24,9 +24,9 @@ public class SgdTests
         {
             SetGrad(p, 1.0);
             opt.step();
-            Assert.Equal(e, p.item(), 12);
+            Assert.Equal(e, p.item(), 1e-12);
         }
-        Assert.Equal(2.71, opt.state(p)[SGD.MomentumBuffer].item(), 12);
+        Assert.Equal(2.71, opt.state(p)[SGD.MomentumBuffer].item(), 1e-12);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public class SgdTests
         {
             SetGrad(p, 1.0);
             opt.step();
-            Assert.Equal(e, p.item(), 12);
+            Assert.Equal(e, p.item(), 1e-12);
         }
     }
 
@@ -55,7 +55,7 @@ public class SgdTests
         {
             SetGrad(p, 1.0);
             opt.step();
-            Assert.Equal(e, p.item(), 12);
+            Assert.Equal(e, p.item(), 1e-12);
         }
     }
 
@@ -97,7 +97,7 @@ public class SgdTests
         }
         var want = Reference(p0, c, 7, 0.2, mu, tau, wd, nesterov);
         var have = p.data<double>();
-        for (var i = 0; i < want.Length; i++) Assert.Equal(want[i], have[i], 12);
+        for (var i = 0; i < want.Length; i++) Assert.Equal(want[i], have[i], 1e-12);
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public class SgdTests
         SetGrad(a, 1.0);
         SetGrad(b, 1.0);
         opt.step();
-        Assert.Equal(1 - 0.1 * 1.5, a.item(), 12);
-        Assert.Equal(1 - 0.01, b.item(), 12);
+        Assert.Equal(1 - 0.1 * 1.5, a.item(), 1e-12);
+        Assert.Equal(1 - 0.01, b.item(), 1e-12);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class DeviceTests
         var (cpuLoss, cpuGrad) = Step(x, w);
         var (loss, grad) = Step(x.to(device), w.to(device));
         Assert.Equal(device, loss.device);
-        Assert.Equal(cpuLoss.item(), loss.item(), 10);
+        Assert.Equal(cpuLoss.item(), loss.item(), 1e-10);
         Assert.True(cpuGrad.allclose(grad.cpu(), rtol: 1e-10, atol: 1e-12));
     }
 

@@ -88,10 +88,10 @@ public class HistoryTests
         Assert.Equal(3, s.Completed);
         Assert.Equal(1, s.Failed);
         Assert.Equal(1, s.Diverged);
-        Assert.Equal(0.8, s.FinalMean, 12);
-        Assert.Equal(0.1, s.FinalStd, 12);                 // sample std of 0.8, 0.9, 0.7
-        Assert.Equal((0.9 + 0.9 + 0.7) / 3, s.BestMean, 12);
-        Assert.Equal(Math.Sqrt((2 * Math.Pow(0.9 - 2.5 / 3, 2) + Math.Pow(0.7 - 2.5 / 3, 2)) / 2), s.BestStd, 12);
+        Assert.Equal(0.8, s.FinalMean, 1e-12);
+        Assert.Equal(0.1, s.FinalStd, 1e-12);                 // sample std of 0.8, 0.9, 0.7
+        Assert.Equal((0.9 + 0.9 + 0.7) / 3, s.BestMean, 1e-12);
+        Assert.Equal(Math.Sqrt((2 * Math.Pow(0.9 - 2.5 / 3, 2) + Math.Pow(0.7 - 2.5 / 3, 2)) / 2), s.BestStd, 1e-12);
         Assert.Equal("net: final test acc 80.00 ± 10.00%, best 83.33 ± 11.55% over 3/5 seeds; 1 failed, 1 diverged (left out)", s.ToString());
 
         var one = SeedSummary.From("", [1], [runs[0]]);

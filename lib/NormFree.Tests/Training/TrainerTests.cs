@@ -142,8 +142,8 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(3, summary.Completed);
         Assert.Equal(["sweep seed 4", "sweep seed 4", "sweep seed 5", "sweep seed 5", "sweep seed 6", "sweep seed 6"], seen);
         var finals = summary.Histories.Select(h => h.FinalTestAccuracy).ToArray();
-        Assert.Equal(finals.Average(), summary.FinalMean, 12);
-        Assert.Equal(SeedSummary.MeanStd(finals).Std, summary.FinalStd, 12);
+        Assert.Equal(finals.Average(), summary.FinalMean, 1e-12);
+        Assert.Equal(SeedSummary.MeanStd(finals).Std, summary.FinalStd, 1e-12);
         Assert.NotEqual(summary.Histories[0].StepLosses, summary.Histories[1].StepLosses);   // seeds differ
         Assert.StartsWith("sweep: final test acc ", summary.ToString());
 

@@ -32,10 +32,10 @@ public class FarkasLayerTests
         using var z = layer.preactivation(x);
         Assert.Equal(new long[] { 2, 4 }, z.shape);
         var got = z.data<float>();
-        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i], 5);
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(expected[i], got[i], 1e-5);
         using var y = layer.call(x);
         var relu = y.data<float>();
-        for (var i = 0; i < expected.Length; i++) Assert.Equal(Math.Max(expected[i], 0f), relu[i], 5);
+        for (var i = 0; i < expected.Length; i++) Assert.Equal(Math.Max(expected[i], 0f), relu[i], 1e-5);
     }
 
     [Fact]
@@ -48,8 +48,8 @@ public class FarkasLayerTests
         // rows (1, 2), (−1, 0), (0.5, −1): −Σ = (−0.5, −1), −mean = (−1/6, −1/3)
         Assert.Equal(new float[] { 1, 2, -1, 0, 0.5f, -1, -0.5f, -1 }, ws.data<float>());
         var m = wm.data<float>();
-        Assert.Equal(-1.0 / 6, m[6], 6);
-        Assert.Equal(-1.0 / 3, m[7], 6);
+        Assert.Equal(-1.0 / 6, m[6], 1e-6);
+        Assert.Equal(-1.0 / 3, m[7], 1e-6);
     }
 
     [Theory]

@@ -41,10 +41,10 @@ public class NFResNetTests
         using var net = NFResNet.Build(config, a);
         for (var i = 0; i < 9; i++)
         {
-            Assert.Equal(expected[i], NFResNet.expected_input_variance(config, i / 3, i % 3, a), 12);
-            Assert.Equal(Math.Sqrt(expected[i]), ((NFBlock)net.blocks[i]).beta, 12);
+            Assert.Equal(expected[i], NFResNet.expected_input_variance(config, i / 3, i % 3, a), 1e-12);
+            Assert.Equal(Math.Sqrt(expected[i]), ((NFBlock)net.blocks[i]).beta, 1e-12);
         }
-        Assert.Equal(1 + 3 * a * a, NFResNet.expected_output_variance(2, a), 12);
+        Assert.Equal(1 + 3 * a * a, NFResNet.expected_output_variance(2, a), 1e-12);
         Assert.Throws<ArgumentOutOfRangeException>(() => NFResNet.expected_input_variance(config, 3, 0, a));
     }
 
@@ -82,7 +82,7 @@ public class NFResNetTests
         using var af = f * a;
         using var expected = skip + af;
         Assert.True(y.allclose(expected, 1e-5, 1e-5));
-        Assert.Equal(Math.Sqrt(1 + 2 * 0.09), block.beta, 12); // the input of stage 2 is the output of stage 1's 2nd block
+        Assert.Equal(Math.Sqrt(1 + 2 * 0.09), block.beta, 1e-12); // the input of stage 2 is the output of stage 1's 2nd block
     }
 
     [Theory]
