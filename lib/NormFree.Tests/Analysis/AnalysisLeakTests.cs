@@ -1,14 +1,11 @@
 using NormFree.Analysis;
 using NormFree.Nn;
+using NormFree.Tests.Torch;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
-/// <summary>Counts live tensors, so it must not run beside other tests.</summary>
-[CollectionDefinition(nameof(AnalysisLeakTests), DisableParallelization = true)]
-public class AnalysisLeakCollection;
-
-[Collection(nameof(AnalysisLeakTests))]
+[Collection(GlobalState.Name)]
 public class AnalysisLeakTests
 {
     [Fact]
@@ -30,12 +27,6 @@ public class AnalysisLeakTests
             FilterNorms.of(net);
             EffectiveLearningRate.of(net, 0.1);
         }
-        RunAll();
-        // Finalize every earlier test's garbage first, so only these calls can move the count.
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var before = Tensor.LiveCount;
-        RunAll();
-        Assert.Equal(before, Tensor.LiveCount);
+        LeakCheck.AssertNoLeak(RunAll);
     }
 }

@@ -1,14 +1,11 @@
 using NormFree.Nn;
 using NormFree.Optim;
+using NormFree.Tests.Torch;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Optim;
 
-/// <summary>Counts live tensors, so it must not run beside other tests.</summary>
-[CollectionDefinition(nameof(OptimLeakTests), DisableParallelization = true)]
-public class OptimLeakCollection;
-
-[Collection(nameof(OptimLeakTests))]
+[Collection(GlobalState.Name)]
 public class OptimLeakTests
 {
     [Fact]
@@ -27,13 +24,6 @@ public class OptimLeakTests
             F.cross_entropy(model.call(x), y).backward();
             opt.step();
         }
-        Step();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        var before = Tensor.LiveCount;
-        var native_before = torch.native_live_tensors();
-        for (var i = 0; i < 10; i++) Step();
-        Assert.Equal(before, Tensor.LiveCount);
-        Assert.Equal(native_before, torch.native_live_tensors());
+        LeakCheck.AssertNoLeak(Step, repeats: 10);
     }
 }
