@@ -1,4 +1,5 @@
 using NormFree.Init;
+using NormFree.Tests.Torch;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Init;
@@ -12,14 +13,6 @@ public class InitTests
         using var lo = t.min();
         using var hi = t.max();
         return (m.item(), v.item(), lo.item(), hi.item());
-    }
-
-    static double MaxAbsDiff(Tensor a, Tensor b)
-    {
-        using var d = a - b;
-        using var ad = d.abs();
-        using var m = ad.max();
-        return m.item();
     }
 
     [Fact]
@@ -138,7 +131,7 @@ public class InitTests
         using var gram = rows <= cols ? m.mm(m.t()) : m.t().mm(m); // W Wᵀ or Wᵀ W
         using var eye = torch.eye(Math.Min(rows, cols), DType.Float64);
         using var target = eye * (gain * gain);
-        Assert.True(MaxAbsDiff(gram, target) < 1e-10);
+        Assert.True(TensorDiff.MaxAbs(gram, target) < 1e-10);
     }
 
     [Fact]
@@ -159,7 +152,7 @@ public class InitTests
         using var gram = cOut <= cIn ? centre.mm(centre.t()) : centre.t().mm(centre);
         using var eye = torch.eye(Math.Min(cOut, cIn), DType.Float64);
         using var target = eye * 4.0;
-        Assert.True(MaxAbsDiff(gram, target) < 1e-10);
+        Assert.True(TensorDiff.MaxAbs(gram, target) < 1e-10);
         using var sq = w * w;
         using var total = sq.sum();
         using var centreSq = centre * centre;

@@ -1,18 +1,11 @@
 using NormFree.Nn;
+using NormFree.Tests.Torch;
 using NormFree.Torch;
 
 namespace NormFree.Tests.Nn;
 
 public class LayerTests
 {
-    static double MaxAbsDiff(Tensor a, Tensor b)
-    {
-        using var d = a - b;
-        using var ad = d.abs();
-        using var m = ad.max();
-        return m.item();
-    }
-
     [Fact]
     public void LinearMatchesHandComputedValues()
     {
@@ -120,8 +113,8 @@ public class LayerTests
         using var batchVar = x.var([0L, 2, 3], unbiased: true);
         using var expectMean = batchMean * 0.1;
         using var expectVar = batchVar * 0.1 + 0.9;
-        Assert.True(MaxAbsDiff(bn.running_mean!, expectMean) < 1e-5);
-        Assert.True(MaxAbsDiff(bn.running_var!, expectVar) < 1e-4);
+        Assert.True(TensorDiff.MaxAbs(bn.running_mean!, expectMean) < 1e-5);
+        Assert.True(TensorDiff.MaxAbs(bn.running_var!, expectVar) < 1e-4);
         Assert.Equal(1, bn.num_batches_tracked!.itemLong());
     }
 

@@ -62,18 +62,8 @@ public abstract class ResidualBlock : Module
         return branch_end is null ? branch : branch_end.call(branch);
     }
 
-    /// <summary>Applies <paramref name="layers"/> in order, disposing the intermediates.</summary>
-    protected static Tensor chain(Tensor input, params Module[] layers)
-    {
-        var x = input.alias();
-        foreach (var layer in layers)
-        {
-            var y = layer.call(x);
-            if (!ReferenceEquals(x, y)) x.Dispose();
-            x = y;
-        }
-        return x;
-    }
+    /// <summary>Applies <paramref name="layers"/> in order, disposing the intermediates (<see cref="Sequential.chain"/>).</summary>
+    protected static Tensor chain(Tensor input, params Module[] layers) => Sequential.chain(input, layers);
 
     protected override string extra_repr() => $"{in_channels} → {out_channels}";
 }

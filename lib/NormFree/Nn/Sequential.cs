@@ -36,12 +36,16 @@ public sealed class Sequential : Module
         return this;
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => chain(input, layers);
+
+    /// <summary>Applies <paramref name="layers"/> in order, disposing each intermediate as soon as the next layer has
+    /// read it (a layer may return its input itself; that one is kept). The result is a new handle.</summary>
+    public static Tensor chain(Tensor input, IReadOnlyList<Module> layers)
     {
         var x = input.alias();
-        foreach (var layer in layers)
+        for (var i = 0; i < layers.Count; i++)
         {
-            var y = layer.call(x);
+            var y = layers[i].call(x);
             if (!ReferenceEquals(x, y)) x.Dispose();
             x = y;
         }
