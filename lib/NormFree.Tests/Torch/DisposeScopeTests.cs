@@ -7,13 +7,6 @@ namespace NormFree.Tests.Torch;
 [Collection(GlobalState.Name)]
 public class DisposeScopeTests
 {
-    static void Collect()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     [MethodImpl(MethodImplOptions.NoInlining)]
     static void Abandon(int count)
     {
@@ -23,7 +16,7 @@ public class DisposeScopeTests
     [Fact]
     public void ScopeFreesItsTensorsAndKeepsWhatMovesOut()
     {
-        Collect();
+        LeakCheck.SettleGarbage();
         var before = torch.native_live_tensors();
         Tensor kept, outer;
         using (var scope1 = torch.NewDisposeScope())
@@ -43,7 +36,7 @@ public class DisposeScopeTests
         Assert.False(kept.IsDisposed);
         using (var sum = kept.sum()) Assert.Equal(8.0, sum.item());     // (1 + 1)·2, twice
         kept.Dispose();
-        Collect();
+        LeakCheck.SettleGarbage();
         Assert.Equal(before, torch.native_live_tensors());
     }
 
@@ -51,10 +44,10 @@ public class DisposeScopeTests
     /// native handle count must be back where it was.</summary>
     static void AssertCollected(Action abandon)
     {
-        Collect();
+        LeakCheck.SettleGarbage();
         var before = torch.native_live_tensors();
         abandon();
-        Collect();
+        LeakCheck.SettleGarbage();
         Assert.Equal(before, torch.native_live_tensors());
     }
 
@@ -76,7 +69,7 @@ public class DisposeScopeTests
     {
         using var scope = torch.NewDisposeScope();
         var t = torch.ones([4]) * 5;
-        Collect();
+        LeakCheck.SettleGarbage();
         Assert.False(t.IsDisposed);
         Assert.Equal(20.0, t.sum().item());
     }

@@ -39,8 +39,7 @@ public class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void HundredsOfMalformedCallsThrowDotNetExceptionsAndLeakNothing()
     {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        LeakCheck.SettleGarbage();
         var handlesBefore = torch.native_live_tensors();
         var random = new Random(20240601);
         var targets = Targets();
@@ -56,8 +55,7 @@ public class FuzzTests(ITestOutputHelper output)
                 outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             }
         }
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        LeakCheck.SettleGarbage();
         output.WriteLine(string.Join(", ", outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}")));
 
         Assert.True(outcomes.GetValueOrDefault(nameof(TorchException)) > Calls / 4, "most calls should be malformed enough for libtorch to refuse them");
@@ -76,8 +74,7 @@ public class FuzzTests(ITestOutputHelper output)
             "aten::arange.start_step", "aten::masked_fill.Scalar", "aten::index_select", "aten::linalg_vector_norm",
             "aten::expand", "aten::repeat", "aten::nll_loss", "aten::uniform_", "aten::copy_", "aten::max.dim", "aten::stack"];
         var ops = Array.ConvertAll(names, n => n.Split('.') is [var name, var overload] ? new Op(name, overload) : new Op(n));
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        LeakCheck.SettleGarbage();
         var handlesBefore = torch.native_live_tensors();
         var random = new Random(17);
         var refused = 0;
@@ -95,8 +92,7 @@ public class FuzzTests(ITestOutputHelper output)
                 catch (InvalidOperationException) { refused++; }             // a CUDA device on a machine without one
             }
         }
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        LeakCheck.SettleGarbage();
         Assert.True(refused > Calls / 2, $"only {refused} of {Calls} calls were refused");
         Assert.Equal(handlesBefore, torch.native_live_tensors());
     }

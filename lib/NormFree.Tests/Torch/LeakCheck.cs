@@ -11,13 +11,20 @@ static class LeakCheck
     public static void AssertNoLeak(Action action, int repeats = 1)
     {
         action();
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        SettleGarbage();
         var managed = Tensor.LiveCount;
         var native = torch.native_live_tensors();
         for (var i = 0; i < repeats; i++) action();
         Assert.True(managed == Tensor.LiveCount, $"managed tensors: {managed} before, {Tensor.LiveCount} after {repeats} run(s)");
         Assert.True(native == torch.native_live_tensors(), $"native tensors: {native} before, {torch.native_live_tensors()} after {repeats} run(s)");
+    }
+
+    /// <summary>Collects, runs the finalizers of what was collected (they free native handles), and collects what they
+    /// released, so that live-tensor counts reflect only reachable tensors.</summary>
+    public static void SettleGarbage()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 }

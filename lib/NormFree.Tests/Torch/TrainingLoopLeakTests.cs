@@ -76,17 +76,10 @@ public class TrainingLoopLeakTests(ITestOutputHelper output)
         throw new InvalidOperationException("no VmRSS in /proc/self/status");
     }
 
-    static void CollectGarbage()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-    }
-
     [Fact]
     public void TwoThousandStepsEndWithTheStartingHandleCountAndFlatMemory()
     {
-        CollectGarbage();                  // earlier tests' finalizable garbage must not move the counts
+        LeakCheck.SettleGarbage(); // earlier tests' finalizable garbage must not move the counts
         var managedBefore = Tensor.LiveCount;
         var nativeBefore = torch.native_live_tensors();
 
@@ -96,14 +89,14 @@ public class TrainingLoopLeakTests(ITestOutputHelper output)
         using var y = torch.randint(0, 3, [8], generator: g);
         var first = net.Step(x, y);
         for (var i = 1; i < WarmUp; i++) net.Step(x, y);
-        CollectGarbage();
+        LeakCheck.SettleGarbage();
         var rssBefore = RssMb();
         var handlesDuringTraining = torch.native_live_tensors();
         var last = 0.0;
         for (var i = 0; i < Steps; i++) last = net.Step(x, y);
         // Before any collection: the dispose scope, not the finalizer backstop, must have freed every temporary.
         Assert.Equal(handlesDuringTraining, torch.native_live_tensors());
-        CollectGarbage();
+        LeakCheck.SettleGarbage();
         var rssAfter = RssMb();
         output.WriteLine($"loss {first:F4} → {last:F4}; RSS {rssBefore:F1} MB → {rssAfter:F1} MB over {Steps} steps; native handles {handlesDuringTraining}");
 

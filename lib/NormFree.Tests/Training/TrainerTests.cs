@@ -4,6 +4,7 @@ using NormFree.Notebooks;
 using NormFree.Optim;
 using NormFree.Torch;
 using NormFree.Tests.Data;
+using NormFree.Tests.Torch;
 using NormFree.Training;
 
 namespace NormFree.Tests.Training;
@@ -171,8 +172,7 @@ public sealed class TrainerTests : IDisposable
         var native = new List<long>();
         trainer.EpochCompleted += _ =>
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            LeakCheck.SettleGarbage();
             managed.Add(Tensor.LiveCount);
             native.Add(torch.native_live_tensors());
         };
