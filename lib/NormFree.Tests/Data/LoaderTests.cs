@@ -7,12 +7,12 @@ namespace NormFree.Tests.Data;
 public class LoaderTests
 {
     /// <summary>Example i has every pixel equal to i (float) and label i mod 3, so a batch says which examples it holds.</summary>
-    static TensorDataset Indexed(long n)
+    static InMemoryDataset Indexed(long n)
     {
         using var ids = torch.arange(0, n, dtype: DType.Float32);
         var inputs = ids.view(n, 1, 1, 1).expand(n, 1, 2, 2).contiguous();
         var labels = torch.tensor(Enumerable.Range(0, (int)n).Select(i => (long)(i % 3)).ToArray());
-        return new TensorDataset(inputs, labels, 3, "indexed");
+        return new InMemoryDataset(inputs, labels, 3, "indexed");
     }
 
     static long[] Ids(Batch b)
@@ -21,13 +21,13 @@ public class LoaderTests
         return first.data<float>().Select(v => (long)v).ToArray();
     }
 
-    static List<long[]> Epoch(DataLoader loader, long e, long start = 0) => loader.epoch(e, start).Select(Ids).ToList();
+    static List<long[]> Epoch(BatchLoader loader, long e, long start = 0) => loader.epoch(e, start).Select(Ids).ToList();
 
     [Fact]
     public void WithoutShuffleBatchesAreInOrderAndTheLastIsShort()
     {
         using var ds = Indexed(10);
-        var loader = new DataLoader(ds, batch_size: 4);
+        var loader = new BatchLoader(ds, batch_size: 4);
         Assert.Equal(3, loader.batches_per_epoch);
         var batches = Epoch(loader, 0);
         Assert.Equal([[0L, 1, 2, 3], [4L, 5, 6, 7], [8L, 9]], batches);
@@ -37,7 +37,7 @@ public class LoaderTests
     public void DropLastDropsTheShortBatch()
     {
         using var ds = Indexed(10);
-        var loader = new DataLoader(ds, batch_size: 4, shuffle: true, drop_last: true, seed: 1);
+        var loader = new BatchLoader(ds, batch_size: 4, shuffle: true, drop_last: true, seed: 1);
         Assert.Equal(2, loader.batches_per_epoch);
         var batches = Epoch(loader, 0);
         Assert.Equal(2, batches.Count);
@@ -49,12 +49,12 @@ public class LoaderTests
     public void ShuffleIsAPermutationReproducibleFromSeedAndEpoch()
     {
         using var ds = Indexed(37);
-        var loader = new DataLoader(ds, batch_size: 8, shuffle: true, seed: 42);
+        var loader = new BatchLoader(ds, batch_size: 8, shuffle: true, seed: 42);
         var e0 = Epoch(loader, 0);
         Assert.Equal(Enumerable.Range(0, 37).Select(i => (long)i), e0.SelectMany(b => b).Order());
-        Assert.Equal(e0, Epoch(new DataLoader(ds, batch_size: 8, shuffle: true, seed: 42), 0));
+        Assert.Equal(e0, Epoch(new BatchLoader(ds, batch_size: 8, shuffle: true, seed: 42), 0));
         Assert.NotEqual(e0, Epoch(loader, 1));
-        Assert.NotEqual(e0, Epoch(new DataLoader(ds, batch_size: 8, shuffle: true, seed: 43), 0));
+        Assert.NotEqual(e0, Epoch(new BatchLoader(ds, batch_size: 8, shuffle: true, seed: 43), 0));
         Assert.NotEqual(Enumerable.Range(0, 37).Select(i => (long)i), e0.SelectMany(b => b));
     }
 
@@ -62,7 +62,7 @@ public class LoaderTests
     public void ResumingMidEpochYieldsTheSameAugmentedBatches()
     {
         using var ds = Synthetic.blobs(50, [1, 6, 6], 3, seed: 3);
-        var loader = new DataLoader(ds, batch_size: 8, shuffle: true, seed: 5,
+        var loader = new BatchLoader(ds, batch_size: 8, shuffle: true, seed: 5,
             transforms: [new RandomCrop(2), new RandomHorizontalFlip(), new Cutout(2)], mixup_alpha: 1.0);
         var full = loader.epoch(2).Select(b => (b.input.clone().DetachFromDisposeScope(), b.lam)).ToList();
         var tail = loader.epoch(2, start_batch: 4).Select(b => (b.input.clone().DetachFromDisposeScope(), b.lam)).ToList();
@@ -80,8 +80,8 @@ public class LoaderTests
     {
         using var pixels = torch.tensor(new byte[] { 0, 51, 255, 102 }, [4, 1, 1, 1]);
         using var labels = torch.tensor(new long[] { 0, 1, 0, 1 });
-        using var ds = new TensorDataset(pixels.clone(), labels.clone(), 2);
-        var loader = new DataLoader(ds, batch_size: 4);
+        using var ds = new InMemoryDataset(pixels.clone(), labels.clone(), 2);
+        var loader = new BatchLoader(ds, batch_size: 4);
         foreach (var b in loader.epoch(0))
         {
             Assert.Equal(DType.Float32, b.input.dtype);
@@ -94,7 +94,7 @@ public class LoaderTests
     public void BatchesAreFreedWhenTheNextIsFetched()
     {
         using var ds = Indexed(12);
-        var loader = new DataLoader(ds, batch_size: 4);
+        var loader = new BatchLoader(ds, batch_size: 4);
         Batch? previous = null;
         foreach (var b in loader.epoch(0))
         {
@@ -108,13 +108,13 @@ public class LoaderTests
     public void RejectsBadArguments()
     {
         using var ds = Indexed(4);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DataLoader(ds, 0));
-        var loader = new DataLoader(ds, 2);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new BatchLoader(ds, 0));
+        var loader = new BatchLoader(ds, 2);
         Assert.Throws<ArgumentOutOfRangeException>(() => loader.epoch(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => loader.epoch(0, start_batch: 3));
         using var x = torch.zeros([4, 2]);
         using var y = torch.zeros([3], DType.Int64);
-        Assert.Throws<ArgumentException>(() => new TensorDataset(x, y, 2));
+        Assert.Throws<ArgumentException>(() => new InMemoryDataset(x, y, 2));
     }
 }
 
@@ -125,7 +125,7 @@ public class DataLeakTests
     public void AnEpochOfAugmentedMixedBatchesLeavesNoTensorsBehind()
     {
         using var ds = Synthetic.blobs(40, [3, 8, 8], 4, seed: 1);
-        var loader = new DataLoader(ds, batch_size: 8, shuffle: true, seed: 2,
+        var loader = new BatchLoader(ds, batch_size: 8, shuffle: true, seed: 2,
             transforms: [new RandomCrop(2, "reflect"), new RandomHorizontalFlip(), Normalize.from_dataset(ds), new Cutout(3)], mixup_alpha: 0.5);
         LeakCheck.AssertNoLeak(() =>
         {

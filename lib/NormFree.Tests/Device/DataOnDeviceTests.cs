@@ -10,15 +10,15 @@ namespace NormFree.Tests.DeviceAware;
 public class DataOnDeviceTests
 {
     // 3×8×8 uint8 images of 4 classes, as the image readers store them.
-    static TensorDataset Images(Device device)
+    static InMemoryDataset Images(Device device)
     {
         using var g = new Generator(11);
         using var pixels = torch.randint(0, 256, [40, 3, 8, 8], generator: g).to(DType.UInt8);
         using var labels = torch.randint(0, 4, [40], generator: g);
-        return new TensorDataset(pixels.to(device), labels.to(device), 4);
+        return new InMemoryDataset(pixels.to(device), labels.to(device), 4);
     }
 
-    static DataLoader Loader(TensorDataset data, Device device) => new(data, 16, shuffle: true, seed: 5, device: device,
+    static BatchLoader Loader(InMemoryDataset data, Device device) => new(data, 16, shuffle: true, seed: 5, device: device,
         transforms: [new RandomCrop(2), new RandomHorizontalFlip(), new Normalize([0.5, 0.4, 0.3], [0.2, 0.25, 0.3]), new Cutout(3)],
         mixup_alpha: 0.4);
 

@@ -58,8 +58,8 @@ public class DefaultDeviceTests
         using var model = new Linear(3, 2);
         Assert.Contains("requested", Assert.Throws<InvalidOperationException>(() => model.to(missing)).Message);
         Devices.AssertOn(Device.CPU, model.weight);   // nothing moved
-        using var data = new TensorDataset(torch.zeros([4, 3]), torch.zeros([4], DType.Int64), 2);
-        Assert.Throws<InvalidOperationException>(() => new DataLoader(data, 2, device: missing));
+        using var data = new InMemoryDataset(torch.zeros([4, 3]), torch.zeros([4], DType.Int64), 2);
+        Assert.Throws<InvalidOperationException>(() => new BatchLoader(data, 2, device: missing));
         Assert.Throws<InvalidOperationException>(() => new Trainer(model, data, data, new TrainConfig { Device = missing, Progress = false }));
     }
 

@@ -16,7 +16,7 @@ public sealed class TrainingOnDeviceTests : IDisposable
     readonly TempFolder folder = new();
     // 4 classes of 1×8×8 Gaussian blobs, also the evaluation set: these runs only have to run where they are told to
     // and agree with the CPU.
-    readonly TensorDataset data = Synthetic.blobs(160, [1, 8, 8], 4, seed: 2, separation: 0.8);
+    readonly InMemoryDataset data = Synthetic.blobs(160, [1, 8, 8], 4, seed: 2, separation: 0.8);
 
     public void Dispose()
     {

@@ -14,8 +14,8 @@ public class InterruptTests
     {
         using var inputs = torch.zeros([6, 1, 2, 2]);
         using var labels = torch.zeros([6], DType.Int64);
-        using var ds = new TensorDataset(inputs.clone(), labels.clone(), 2);
-        var loader = new DataLoader(ds, batch_size: 2);
+        using var ds = new InMemoryDataset(inputs.clone(), labels.clone(), 2);
+        var loader = new BatchLoader(ds, batch_size: 2);
         using var cts = new CancellationTokenSource();
         var seen = 0;
         try

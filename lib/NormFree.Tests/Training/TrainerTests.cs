@@ -16,7 +16,7 @@ public sealed class TrainerTests : IDisposable
 {
     readonly TempFolder folder = new();
     // 10 classes of 1×8×8 Gaussian blobs (one draw, split 640 / 200): learnable in a couple of epochs by a tiny CNN.
-    readonly TensorDataset train, test;
+    readonly InMemoryDataset train, test;
 
     public TrainerTests()
     {

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -29,7 +28,7 @@ public static class DeadUnits
     public static double fraction(Tensor activation)
     {
         using var mask = dead_mask(activation);
-        using var asFloat = mask.to(DType.Float64);
+        using var asFloat = mask.to(ScalarType.Float64);
         using var share = asFloat.mean();
         return share.item();
     }
@@ -37,7 +36,7 @@ public static class DeadUnits
     /// <summary>The dead fraction at the output of every module of type <typeparamref name="T"/> (default use:
     /// <see cref="ReLU"/>) of <paramref name="model"/> on one batch (no gradients, current train/eval mode), in
     /// forward order.</summary>
-    public static IReadOnlyList<(string Name, double Fraction)> per_layer<T>(Module model, Tensor input) where T : Module
+    public static IReadOnlyList<(string Name, double Fraction)> per_layer<T>(nn.Module<Tensor, Tensor> model, Tensor input) where T : nn.Module<Tensor, Tensor>
     {
         var results = new List<(string, double)>();
         using var _ = torch.no_grad();
@@ -55,13 +54,13 @@ public static class DeadUnits
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var active = activation.reshape([activation.size(0), -1]).max(1).values.gt(0); // (B): some unit > 0
-        return 1 - active.to(DType.Float64).mean().item();
+        return 1 - active.to(ScalarType.Float64).mean().item();
     }
 
     /// <summary>The <see cref="dead_sample_fraction"/> at the output of every module <paramref name="select"/> picks
     /// (e.g. <c>m =&gt; m is ReLU</c>), in forward order, on one batch (no gradients, current train/eval mode).
     /// A fraction of 1 is a layer dead on every input: the net is born dead (Lu et al. 2020) if that holds at init.</summary>
-    public static IReadOnlyList<(string Name, double Fraction)> dead_sample_fractions(Module model, Tensor input, Func<Module, bool> select)
+    public static IReadOnlyList<(string Name, double Fraction)> dead_sample_fractions(nn.Module<Tensor, Tensor> model, Tensor input, Func<nn.Module<Tensor, Tensor>, bool> select)
     {
         var results = new List<(string, double)>();
         using var _ = torch.no_grad();
@@ -79,7 +78,7 @@ public static class DeadUnits
             throw new ArgumentException($"need a batch of at least two samples (B, …), got shape [{string.Join(", ", output.shape)}]", nameof(output));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var flat = output.to(DType.Float64).reshape([output.size(0), -1]); // (B, D)
+        var flat = output.to(ScalarType.Float64).reshape([output.size(0), -1]); // (B, D)
         var spread = (flat.max(0).values - flat.min(0).values).max().item();
         var scale = flat.abs().max().item();
         return spread <= tolerance * (1 + scale);

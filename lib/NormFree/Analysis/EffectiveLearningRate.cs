@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -14,7 +13,7 @@ public sealed record LayerEffectiveLr(string Name, double WeightNormSquared, dou
 /// Computed for every <see cref="WeightedLayer"/> of a model, as <see cref="FilterNorms"/>.</summary>
 public static class EffectiveLearningRate
 {
-    public static IReadOnlyList<LayerEffectiveLr> of(Module model, double lr)
+    public static IReadOnlyList<LayerEffectiveLr> of(nn.Module<Tensor, Tensor> model, double lr)
     {
         if (!(lr >= 0)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "the learning rate must be non-negative");
         return FilterNorms.WeightedLayers(model).Select(e =>

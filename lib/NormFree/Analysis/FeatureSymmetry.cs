@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -17,7 +16,7 @@ public static class FeatureSymmetry
         if (h.dim() < 2) throw new ArgumentException($"features need a channel dim: (B, C, …), got shape [{string.Join(", ", h.shape)}]", nameof(h));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var x = h.to(DType.Float64).transpose(0, 1).reshape([h.size(1), -1]); // (C, B·…)
+        var x = h.to(ScalarType.Float64).transpose(0, 1).reshape([h.size(1), -1]); // (C, B·…)
         var total = x.norm().item();
         if (total == 0 || x.size(0) < 2) return 0;
         return torch.pdist(x.contiguous()).max().item() / total;
@@ -25,7 +24,7 @@ public static class FeatureSymmetry
 
     /// <summary><see cref="asymmetry"/> of the output of every module of type <typeparamref name="T"/> in
     /// <paramref name="model"/> on one batch (no gradients, the model's current mode), in forward order.</summary>
-    public static IReadOnlyList<(string Name, double Asymmetry)> per_layer<T>(Module model, Tensor input) where T : Module
+    public static IReadOnlyList<(string Name, double Asymmetry)> per_layer<T>(nn.Module<Tensor, Tensor> model, Tensor input) where T : nn.Module<Tensor, Tensor>
     {
         var results = new List<(string, double)>();
         using var _ = torch.no_grad();

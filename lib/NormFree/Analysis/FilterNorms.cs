@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -23,16 +22,16 @@ public static class FilterNorms
         if (weight.dim() < 2)
             throw new ArgumentException($"filter norms need a weight (C_out, ...), got shape [{string.Join(", ", weight.shape)}]", nameof(weight));
         using var _ = torch.no_grad();
-        using var w = weight.to(DType.Float64);
+        using var w = weight.to(ScalarType.Float64);
         using var rows = w.reshape([w.size(0), -1]); // (C_out, fan_in)
         using var norms = rows.norm(2, [1]); // (C_out)
         return norms.data<double>();
     }
 
-    public static IReadOnlyList<LayerFilterNorms> of(Module model) =>
+    public static IReadOnlyList<LayerFilterNorms> of(nn.Module<Tensor, Tensor> model) =>
         WeightedLayers(model).Select(e => new LayerFilterNorms(e.name, of(e.layer.weight))).ToList();
 
     /// <summary>Every weighted layer of <paramref name="model"/> with its dotted name.</summary>
-    internal static IEnumerable<(string name, WeightedLayer layer)> WeightedLayers(Module model) =>
-        model.named_modules().Where(e => e.module is WeightedLayer).Select(e => (e.name, (WeightedLayer)e.module));
+    internal static IEnumerable<(string name, nn.Module<Tensor, Tensor> layer)> WeightedLayers(nn.Module<Tensor, Tensor> model) =>
+        model.named_modules().Where(e => WeightedLayer.Is(e.module)).Select(e => (e.name, (nn.Module<Tensor, Tensor>)e.module));
 }

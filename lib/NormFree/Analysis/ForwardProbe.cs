@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -13,7 +12,7 @@ public static class ForwardProbe
     /// The output passed to <paramref name="observe"/> is the layer's own temporary: keep <c>output.alias()</c> to
     /// use it later. The input is moved to the <see cref="Module.device"/> of the model, so a probe batch kept on the CPU
     /// measures a model trained on a GPU. Returns the model's output (the caller disposes it).</summary>
-    public static Tensor run(Module model, Tensor input, Func<Module, bool> select, Action<string, Module, Tensor> observe)
+    public static Tensor run(nn.Module<Tensor, Tensor> model, Tensor input, Func<nn.Module<Tensor, Tensor>, bool> select, Action<string, nn.Module<Tensor, Tensor>, Tensor> observe)
     {
         var names = model.named_modules().Where(e => select(e.module)).ToDictionary(e => e.module, e => e.name);
         var hooks = names.Keys.Select(m => m.register_forward_hook((layer, _, output) => observe(names[layer], layer, output))).ToList();

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -59,6 +58,6 @@ public static class Hessian
 
     /// <summary>The dominant eigenvalue of the Hessian of one batch's loss with respect to every trainable parameter of
     /// <paramref name="model"/>.</summary>
-    public static EigenEstimate top_eigenvalue(Module model, Func<Tensor> loss, PowerIterationOptions? options = null) =>
+    public static EigenEstimate top_eigenvalue(nn.Module<Tensor, Tensor> model, Func<Tensor> loss, PowerIterationOptions? options = null) =>
         top_eigenvalue(model.parameters().Where(p => p.requires_grad).ToList<Tensor>(), [loss], options);
 }

@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -71,8 +70,8 @@ public static class PowerIteration
         var sum = 0.0;
         for (var i = 0; i < a.Count; i++)
         {
-            using var ai = a[i].to(DType.Float64);
-            using var bi = b[i].to(DType.Float64);
+            using var ai = a[i].to(ScalarType.Float64);
+            using var bi = b[i].to(ScalarType.Float64);
             using var product = ai * bi;
             using var s = product.sum();
             sum += s.item();
@@ -86,7 +85,7 @@ public static class PowerIteration
     {
         using var generator = new Generator(seed);
         using var scope = torch.NewDisposeScope();
-        var draws = like.Select(t => torch.randn(t.shape, DType.Float64, Device.CPU, generator)).ToArray();
+        var draws = like.Select(t => torch.randn(t.shape, ScalarType.Float64, torch.CPU, generator)).ToArray();
         var norm = Math.Sqrt(dot(draws, draws));
         return like.Select((t, i) => (draws[i] / norm).to(t.dtype, t.device).MoveToOuterDisposeScope()).ToArray();
     }

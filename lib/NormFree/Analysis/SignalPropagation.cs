@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -25,7 +24,7 @@ public static class SignalPropagation
 {
     /// <summary>Measures the outputs of every module of type <typeparamref name="T"/> (e.g. <see cref="ReLU"/> for
     /// hˡ of a feedforward net, <see cref="ResidualBlock"/> for a ResNet's blocks).</summary>
-    public static IReadOnlyList<LayerSignal> collect<T>(Module model, Tensor input, Func<Tensor, Tensor>? loss = null) where T : Module =>
+    public static IReadOnlyList<LayerSignal> collect<T>(nn.Module<Tensor, Tensor> model, Tensor input, Func<Tensor, Tensor>? loss = null) where T : nn.Module<Tensor, Tensor> =>
         collect(model, input, m => m is T, loss);
 
     /// <param name="model">The network.</param>
@@ -33,7 +32,7 @@ public static class SignalPropagation
     /// <param name="select">Which modules' outputs to measure.</param>
     /// <param name="loss">Maps the model's output to a scalar loss L; null: forward statistics only (no graph is
     /// built).</param>
-    public static IReadOnlyList<LayerSignal> collect(Module model, Tensor input, Func<Module, bool> select, Func<Tensor, Tensor>? loss = null)
+    public static IReadOnlyList<LayerSignal> collect(nn.Module<Tensor, Tensor> model, Tensor input, Func<nn.Module<Tensor, Tensor>, bool> select, Func<Tensor, Tensor>? loss = null)
     {
         var recorded = new List<(string name, Tensor output)>();
         using var scope = torch.NewDisposeScope();

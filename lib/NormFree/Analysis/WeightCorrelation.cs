@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Analysis;
 
@@ -25,7 +24,7 @@ public static class WeightCorrelation
 
     /// <summary>ρ_fwd and ρ_bwd of every Conv2d and Linear of <paramref name="model"/> (weight-normalised layers
     /// included), in forward registration order.</summary>
-    public static IReadOnlyList<LayerCorrelation> of(Module model, bool pearson = false) =>
+    public static IReadOnlyList<LayerCorrelation> of(nn.Module<Tensor, Tensor> model, bool pearson = false) =>
         model.named_modules().Where(e => e.module is WeightedLayer).Select(e =>
         {
             var w = ((WeightedLayer)e.module).weight;
@@ -46,13 +45,13 @@ public static class WeightCorrelation
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
-        var rows = rowsIn.to(DType.Float64);
+        var rows = rowsIn.to(ScalarType.Float64);
         rowsIn.Dispose();
         var n = rows.size(0);
         if (n < 2) return 1;
         if (pearson) rows = rows - rows.mean([1], keepdim: true);
         var norms = rows.norm(2, [1], keepdim: true); // (n, 1)
-        var zero = norms.eq(0).to(DType.Float64); // (n, 1): 1 for a zero slice
+        var zero = norms.eq(0).to(ScalarType.Float64); // (n, 1): 1 for a zero slice
         var unit = rows / (norms + zero); // zero slices stay zero
         var gram = unit.matmul(unit.t()) + zero.matmul(zero.t()); // cos, with zero·zero pairs counted as 1
         var offDiagonalSum = gram.sum().item() - torch.diag(gram).sum().item();

@@ -1,9 +1,8 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
-/// <summary>One batch from a <see cref="DataLoader"/>: <see cref="input"/> (B, C, H, W) float32 on the loader's device
+/// <summary>One batch from a <see cref="BatchLoader"/>: <see cref="input"/> (B, C, H, W) float32 on the loader's device
 /// (augmented, normalized, mixed), <see cref="target"/> (B) int64, and with mixup the permuted targets
 /// <see cref="target_b"/> and the weight <see cref="lam"/>. The loader owns the tensors and frees them when the next
 /// batch is fetched or the epoch's enumeration ends; clone anything you keep.</summary>

@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
@@ -34,7 +33,7 @@ public sealed record Cifar(string Name, RemoteFile Archive, string Folder, IRead
     /// <summary>Loads a split from <paramref name="root"/> (a folder holding the .bin files, or its parent) if given;
     /// otherwise from <c>data/{Folder}</c> or <c>data/cache/{Folder}</c>, downloading and unpacking the archive into
     /// the cache (MD5-verified) when neither holds the files and <paramref name="download"/> is set.</summary>
-    public TensorDataset load(bool train, string? root = null, bool download = true)
+    public InMemoryDataset load(bool train, string? root = null, bool download = true)
     {
         var files = train ? TrainFiles : TestFiles;
         var folder = root is not null ? InRoot(root) : Locate(files, download);
@@ -63,7 +62,7 @@ public sealed record Cifar(string Name, RemoteFile Archive, string Folder, IRead
 
     /// <summary>Reads binary CIFAR files into one data set. Each file must hold whole records (and exactly
     /// <paramref name="records_per_file"/> of them when given); labels must be below <paramref name="num_classes"/>.</summary>
-    public static TensorDataset read_binary(IReadOnlyList<string> paths, int label_bytes, int label_index, int num_classes, string name, long? records_per_file = null)
+    public static InMemoryDataset read_binary(IReadOnlyList<string> paths, int label_bytes, int label_index, int num_classes, string name, long? records_per_file = null)
     {
         if (label_index < 0 || label_index >= label_bytes) throw new ArgumentOutOfRangeException(nameof(label_index), label_index, $"records carry {label_bytes} label bytes");
         var record = label_bytes + ImageBytes;
@@ -88,10 +87,10 @@ public sealed record Cifar(string Name, RemoteFile Archive, string Folder, IRead
         var n = all.Length / record;
         using var scope = torch.NewDisposeScope();
         var table = Tensor.From<byte>(all, [n, record]);                           // (N, label_bytes + 3072)
-        var labels = table.select(1, label_index).to(DType.Int64);                 // (N)
+        var labels = table.select(1, label_index).to(ScalarType.Int64);                 // (N)
         var images = table.narrow(1, label_bytes, ImageBytes).reshape(n, 3, 32, 32).contiguous();  // (N, 3, 32, 32)
-        TensorDataset result;
-        try { result = new TensorDataset(images, labels, num_classes, name); }
+        InMemoryDataset result;
+        try { result = new InMemoryDataset(images, labels, num_classes, name); }
         catch (ArgumentException e) { throw new DataFileException($"{string.Join(", ", paths)}: {e.Message}", e); }
         return result;
     }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Runtime.InteropServices;
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
@@ -53,12 +52,12 @@ public static class Idx
             throw new DataFileException($"{name}: not an IDX file (magic bytes {bytes[0]:x2} {bytes[1]:x2}, expected 00 00)");
         var (dtype, size) = bytes[2] switch
         {
-            0x08 => (DType.UInt8, 1),
-            0x09 => (DType.Int8, 1),
-            0x0B => (DType.Int16, 2),
-            0x0C => (DType.Int32, 4),
-            0x0D => (DType.Float32, 4),
-            0x0E => (DType.Float64, 8),
+            0x08 => (ScalarType.Byte, 1),
+            0x09 => (ScalarType.Int8, 1),
+            0x0B => (ScalarType.Int16, 2),
+            0x0C => (ScalarType.Int32, 4),
+            0x0D => (ScalarType.Float32, 4),
+            0x0E => (ScalarType.Float64, 8),
             var t => throw new DataFileException($"{name}: unknown IDX element type 0x{t:x2}"),
         };
         var rank = bytes[3];
@@ -83,11 +82,11 @@ public static class Idx
             for (var i = 0; i < payload.Length; i += size) payload.Slice(i, size).Reverse();
         return dtype switch
         {
-            DType.UInt8 => Tensor.From<byte>(payload, shape),
-            DType.Int8 => Tensor.From<sbyte>(MemoryMarshal.Cast<byte, sbyte>(payload), shape),
-            DType.Int16 => Tensor.From<short>(MemoryMarshal.Cast<byte, short>(payload), shape),
-            DType.Int32 => Tensor.From<int>(MemoryMarshal.Cast<byte, int>(payload), shape),
-            DType.Float32 => Tensor.From<float>(MemoryMarshal.Cast<byte, float>(payload), shape),
+            ScalarType.Byte => Tensor.From<byte>(payload, shape),
+            ScalarType.Int8 => Tensor.From<sbyte>(MemoryMarshal.Cast<byte, sbyte>(payload), shape),
+            ScalarType.Int16 => Tensor.From<short>(MemoryMarshal.Cast<byte, short>(payload), shape),
+            ScalarType.Int32 => Tensor.From<int>(MemoryMarshal.Cast<byte, int>(payload), shape),
+            ScalarType.Float32 => Tensor.From<float>(MemoryMarshal.Cast<byte, float>(payload), shape),
             _ => Tensor.From<double>(MemoryMarshal.Cast<byte, double>(payload), shape),
         };
     }

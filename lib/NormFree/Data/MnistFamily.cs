@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
@@ -14,7 +13,7 @@ public sealed record MnistFamily(string Name, int NumClasses, string Folder, str
     /// downloading there); otherwise from the first of the system folders (e.g. Debian's dataset-fashion-mnist),
     /// <c>data/{Folder}</c> and <c>data/cache/{Folder}</c> that holds the split, downloading into the cache
     /// (MD5-verified) when none does and <paramref name="download"/> is set.</summary>
-    public TensorDataset load(bool train, string? root = null, bool download = true)
+    public InMemoryDataset load(bool train, string? root = null, bool download = true)
     {
         var folder = root ?? Locate(train);
         var fetch = root is null && download;
@@ -36,18 +35,18 @@ public sealed record MnistFamily(string Name, int NumClasses, string Folder, str
     }
 
     /// <summary>Reads an IDX image file (N, H, W) uint8 and an IDX label file (N) uint8 into a data set.</summary>
-    public static TensorDataset read(string images_path, string labels_path, int num_classes, string name)
+    public static InMemoryDataset read(string images_path, string labels_path, int num_classes, string name)
     {
         using var images = Idx.read(images_path);
         using var labels = Idx.read(labels_path);
         var s = images.shape;
-        if (images.dtype != DType.UInt8 || s.Length != 3)
+        if (images.dtype != ScalarType.Byte || s.Length != 3)
             throw new DataFileException($"{images_path}: expected (N, H, W) uint8 images, got {images.dtype} of shape [{string.Join(", ", s)}]");
-        if (labels.dtype != DType.UInt8 || labels.dim() != 1 || labels.size(0) != s[0])
+        if (labels.dtype != ScalarType.Byte || labels.dim() != 1 || labels.size(0) != s[0])
             throw new DataFileException($"{labels_path}: expected ({s[0]}) uint8 labels to match {images_path}, got {labels.dtype} of shape [{string.Join(", ", labels.shape)}]");
         try
         {
-            return new TensorDataset(images.view(s[0], 1, s[1], s[2]).contiguous(), labels.to(DType.Int64), num_classes, name);
+            return new InMemoryDataset(images.view(s[0], 1, s[1], s[2]).contiguous(), labels.to(ScalarType.Int64), num_classes, name);
         }
         catch (ArgumentException e) { throw new DataFileException($"{labels_path}: {e.Message}", e); }
     }

@@ -1,10 +1,9 @@
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
 /// <summary>Per-channel input normalization x ← (x − mean_c) / std_c. The papers differ on it (Farkas: none, pixels in
 /// [0, 1]; ConstNet: CIFAR mean/std), so it is a transform a protocol adds or leaves out. Take the statistics from the
-/// training set with <see cref="TensorDataset.channel_statistics"/> rather than typing them in.
+/// training set with <see cref="InMemoryDataset.channel_statistics"/> rather than typing them in.
 /// x (B, C, H, W) → (B, C, H, W).</summary>
 public sealed class Normalize : IBatchTransform
 {
@@ -20,7 +19,7 @@ public sealed class Normalize : IBatchTransform
     }
 
     /// <summary>The statistics of <paramref name="dataset"/>'s inputs (as the loader scales them).</summary>
-    public static Normalize from_dataset(TensorDataset dataset)
+    public static Normalize from_dataset(InMemoryDataset dataset)
     {
         var (m, s) = dataset.channel_statistics();
         return new Normalize(m, s);

@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
@@ -9,7 +8,7 @@ public static class Synthetic
     /// an example of class c is <paramref name="separation"/>·μ_c + ε, ε ~ N(0, 1), float32. Labels are balanced
     /// (i mod classes) then shuffled. Larger separation makes the task easier; a linear model separates it well for
     /// separation ≳ 1 in a few hundred dimensions.</summary>
-    public static TensorDataset blobs(long count, long[] example_shape, int num_classes, ulong seed, double separation = 1.0)
+    public static InMemoryDataset blobs(long count, long[] example_shape, int num_classes, ulong seed, double separation = 1.0)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "need at least one example");
         if (num_classes < 1) throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "need at least one class");
@@ -21,6 +20,6 @@ public static class Synthetic
         var labels = balanced.index_select(0, order);                                                  // (N)
         var noise = torch.randn([count, .. example_shape], generator: generator);                     // (N, ...)
         var inputs = templates.index_select(0, labels).mul_(separation).add_(noise);
-        return new TensorDataset(inputs, labels, num_classes, $"blobs(seed {seed})");
+        return new InMemoryDataset(inputs, labels, num_classes, $"blobs(seed {seed})");
     }
 }

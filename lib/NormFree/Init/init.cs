@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Init;
 
@@ -180,7 +179,7 @@ public static class init
     {
         var transpose = rows < cols; // QR gives orthonormal columns: work on the tall matrix
         long[] shape = transpose ? [cols, rows] : [rows, cols];
-        using var a = torch.randn(shape, like.dtype, generator is null ? like.device : Device.CPU, generator);
+        using var a = torch.randn(shape, like.dtype, generator is null ? like.device : torch.CPU, generator);
         var (q, r) = torch.linalg_qr(a);
         using (q)
         using (r)

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -8,23 +7,30 @@ namespace NormFree.Models;
 /// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para></summary>
 public sealed class BasicBlock : ResidualBlock
 {
-    public Module conv1 { get; }
-    public Module norm1 { get; }
-    public Module act1 { get; }
-    public Module conv2 { get; }
-    public Module norm2 { get; }
-    public Module shortcut { get; }
-    public Module act2 { get; }
+    public nn.Module<Tensor, Tensor> conv1 { get; }
+    public nn.Module<Tensor, Tensor> norm1 { get; }
+    public nn.Module<Tensor, Tensor> act1 { get; }
+    public nn.Module<Tensor, Tensor> conv2 { get; }
+    public nn.Module<Tensor, Tensor> norm2 { get; }
+    public nn.Module<Tensor, Tensor> shortcut { get; }
+    public nn.Module<Tensor, Tensor> act2 { get; }
 
     public BasicBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input(), ctx.branch_end(ctx.Planes))
     {
-        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
-        norm1 = register_module("norm1", ctx.norm(ctx.Planes));
-        act1 = register_module("act1", ctx.act());
-        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
-        norm2 = register_module("norm2", ctx.norm(ctx.Planes));
-        shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride));
-        act2 = register_module("act2", ctx.act());
+        conv1 = ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride);
+        register_module("conv1", conv1);
+        norm1 = ctx.norm(ctx.Planes);
+        register_module("norm1", norm1);
+        act1 = ctx.act();
+        register_module("act1", act1);
+        conv2 = ctx.conv(ctx.Planes, ctx.Planes, 3);
+        register_module("conv2", conv2);
+        norm2 = ctx.norm(ctx.Planes);
+        register_module("norm2", norm2);
+        shortcut = ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride);
+        register_module("shortcut", shortcut);
+        act2 = ctx.act();
+        register_module("act2", act2);
     }
 
     public override Tensor forward(Tensor x)

@@ -10,20 +10,20 @@ namespace NormFree.Models;
 public sealed record BlockContext(ResNetConfig Config, ResNetParts Parts, long InChannels, long Planes, long Stride,
     int Stage, int Index, int BlocksInStage, int TotalBlocks)
 {
-    public Module conv(long inChannels, long outChannels, long kernelSize, long stride = 1) =>
+    public nn.Module<Tensor, Tensor> conv(long inChannels, long outChannels, long kernelSize, long stride = 1) =>
         Parts.conv(Config, inChannels, outChannels, kernelSize, stride);
 
-    public Module norm(long channels) => Parts.norm(Config, channels);
+    public nn.Module<Tensor, Tensor> norm(long channels) => Parts.norm(Config, channels);
 
-    public Module act() => Parts.act();
+    public nn.Module<Tensor, Tensor> act() => Parts.act();
 
     /// <summary>The module for this unit's input (<see cref="ResNetParts.BlockInput"/>), or null.</summary>
-    public Module? block_input() => Parts.block_input(InChannels);
+    public nn.Module<Tensor, Tensor>? block_input() => Parts.block_input(InChannels);
 
     /// <summary>The module for the end of this block's residual branch of <paramref name="channels"/> outputs
     /// (<see cref="ResNetParts.BranchEnd"/>), or null.</summary>
-    public Module? branch_end(long channels) => Parts.branch_end(channels);
+    public nn.Module<Tensor, Tensor>? branch_end(long channels) => Parts.branch_end(channels);
 
-    public Module shortcut(long inChannels, long outChannels, long stride, bool withNorm = true) =>
+    public nn.Module<Tensor, Tensor> shortcut(long inChannels, long outChannels, long stride, bool withNorm = true) =>
         Parts.shortcut(Config, inChannels, outChannels, stride, withNorm);
 }

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -13,30 +12,40 @@ public sealed class Bottleneck : ResidualBlock
     /// <summary>Output channels per plane (He et al. 2016a, Fig. 5).</summary>
     public const long expansion = 4;
 
-    public Module conv1 { get; }
-    public Module norm1 { get; }
-    public Module act1 { get; }
-    public Module conv2 { get; }
-    public Module norm2 { get; }
-    public Module act2 { get; }
-    public Module conv3 { get; }
-    public Module norm3 { get; }
-    public Module shortcut { get; }
-    public Module act3 { get; }
+    public nn.Module<Tensor, Tensor> conv1 { get; }
+    public nn.Module<Tensor, Tensor> norm1 { get; }
+    public nn.Module<Tensor, Tensor> act1 { get; }
+    public nn.Module<Tensor, Tensor> conv2 { get; }
+    public nn.Module<Tensor, Tensor> norm2 { get; }
+    public nn.Module<Tensor, Tensor> act2 { get; }
+    public nn.Module<Tensor, Tensor> conv3 { get; }
+    public nn.Module<Tensor, Tensor> norm3 { get; }
+    public nn.Module<Tensor, Tensor> shortcut { get; }
+    public nn.Module<Tensor, Tensor> act3 { get; }
 
     public Bottleneck(BlockContext ctx) : base(ctx.InChannels, expansion * ctx.Planes, ctx.block_input(), ctx.branch_end(expansion * ctx.Planes))
     {
         var p = ctx.Planes;
-        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, p, 1));
-        norm1 = register_module("norm1", ctx.norm(p));
-        act1 = register_module("act1", ctx.act());
-        conv2 = register_module("conv2", ctx.conv(p, p, 3, ctx.Stride));
-        norm2 = register_module("norm2", ctx.norm(p));
-        act2 = register_module("act2", ctx.act());
-        conv3 = register_module("conv3", ctx.conv(p, out_channels, 1));
-        norm3 = register_module("norm3", ctx.norm(out_channels));
-        shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, out_channels, ctx.Stride));
-        act3 = register_module("act3", ctx.act());
+        conv1 = ctx.conv(ctx.InChannels, p, 1);
+        register_module("conv1", conv1);
+        norm1 = ctx.norm(p);
+        register_module("norm1", norm1);
+        act1 = ctx.act();
+        register_module("act1", act1);
+        conv2 = ctx.conv(p, p, 3, ctx.Stride);
+        register_module("conv2", conv2);
+        norm2 = ctx.norm(p);
+        register_module("norm2", norm2);
+        act2 = ctx.act();
+        register_module("act2", act2);
+        conv3 = ctx.conv(p, out_channels, 1);
+        register_module("conv3", conv3);
+        norm3 = ctx.norm(out_channels);
+        register_module("norm3", norm3);
+        shortcut = ctx.shortcut(ctx.InChannels, out_channels, ctx.Stride);
+        register_module("shortcut", shortcut);
+        act3 = ctx.act();
+        register_module("act3", act3);
     }
 
     public override Tensor forward(Tensor x)

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -9,27 +8,35 @@ namespace NormFree.Models;
 /// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para></summary>
 public sealed class PreActBlock : ResidualBlock
 {
-    public Module norm1 { get; }
-    public Module act1 { get; }
-    public Module conv1 { get; }
-    public Module norm2 { get; }
-    public Module act2 { get; }
+    public nn.Module<Tensor, Tensor> norm1 { get; }
+    public nn.Module<Tensor, Tensor> act1 { get; }
+    public nn.Module<Tensor, Tensor> conv1 { get; }
+    public nn.Module<Tensor, Tensor> norm2 { get; }
+    public nn.Module<Tensor, Tensor> act2 { get; }
     public Dropout dropout { get; }
-    public Module conv2 { get; }
+    public nn.Module<Tensor, Tensor> conv2 { get; }
     /// <summary>Null when the block keeps its shape (identity shortcut on x).</summary>
-    public Module? shortcut { get; }
+    public nn.Module<Tensor, Tensor>? shortcut { get; }
 
     public PreActBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes, ctx.block_input(), ctx.branch_end(ctx.Planes))
     {
-        norm1 = register_module("norm1", ctx.norm(ctx.InChannels));
-        act1 = register_module("act1", ctx.act());
-        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
-        norm2 = register_module("norm2", ctx.norm(ctx.Planes));
-        act2 = register_module("act2", ctx.act());
-        dropout = register_module("dropout", new Dropout(ctx.Config.Dropout));
-        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
+        norm1 = ctx.norm(ctx.InChannels);
+        register_module("norm1", norm1);
+        act1 = ctx.act();
+        register_module("act1", act1);
+        conv1 = ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride);
+        register_module("conv1", conv1);
+        norm2 = ctx.norm(ctx.Planes);
+        register_module("norm2", norm2);
+        act2 = ctx.act();
+        register_module("act2", act2);
+        dropout = nn.Dropout(ctx.Config.Dropout);
+        register_module("dropout", dropout);
+        conv2 = ctx.conv(ctx.Planes, ctx.Planes, 3);
+        register_module("conv2", conv2);
         if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
-            shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false));
+            shortcut = ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false);
+            register_module("shortcut", shortcut);
     }
 
     public override Tensor forward(Tensor x)

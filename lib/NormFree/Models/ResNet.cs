@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -8,12 +7,12 @@ namespace NormFree.Models;
 /// every stage but the first; with <see cref="ResNetParts.Transition"/> a "transition" module opens each stage that
 /// changes width or resolution and the blocks keep their shape) → head. <see cref="Build"/> is the one builder every method plugs into.
 /// <para>Shapes: (B, InChannels, H, W) → (B, NumClasses).</para></summary>
-public sealed class ResNet : Module
+public sealed class ResNet : nn.Module<Tensor, Tensor>
 {
     public ResNetConfig config { get; }
-    public Module stem { get; }
+    public nn.Module<Tensor, Tensor> stem { get; }
     public IReadOnlyList<Sequential> stages { get; }
-    public Module head { get; }
+    public nn.Module<Tensor, Tensor> head { get; }
     /// <summary>Every residual block in forward order.</summary>
     public IReadOnlyList<ResidualBlock> blocks { get; }
     /// <summary>Channels entering the head.</summary>
@@ -24,14 +23,15 @@ public sealed class ResNet : Module
         if (config.BlocksPerStage.Length != config.Widths.Length || config.BlocksPerStage.Length == 0)
             throw new ArgumentException($"{config.Name}: BlocksPerStage ({config.BlocksPerStage.Length}) and Widths ({config.Widths.Length}) must name the same, non-zero number of stages");
         this.config = config;
-        stem = register_module("stem", (parts.Stem ?? DefaultStem)(config, parts));
+        stem = (parts.Stem ?? DefaultStem)(config, parts);
+        register_module("stem", stem);
         var makeBlock = parts.Block ?? DefaultBlock(config.Block);
         var channels = config.StemWidth;
         var stageList = new List<Sequential>();
         var blockList = new List<ResidualBlock>();
         for (var k = 0; k < config.BlocksPerStage.Length; k++)
         {
-            var stage = new Sequential();
+            var stage = nn.Sequential();
             long stageStride = k > 0 ? 2 : 1; // He et al. (2016a), §4.2: subsample by 2 at every stage start but the first
             if (parts.Transition is { } transition && (channels != config.Widths[k] || stageStride != 1))
             {
@@ -54,7 +54,8 @@ public sealed class ResNet : Module
         stages = stageList;
         blocks = blockList;
         feature_channels = channels;
-        head = register_module("head", (parts.Head ?? DefaultHead)(config, parts, channels));
+        head = (parts.Head ?? DefaultHead)(config, parts, channels);
+        register_module("head", head);
         parts.Init?.Invoke(this);
     }
 
@@ -72,18 +73,18 @@ public sealed class ResNet : Module
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown block kind"),
     };
 
-    static Module DefaultStem(ResNetConfig c, ResNetParts p)
+    static nn.Module<Tensor, Tensor> DefaultStem(ResNetConfig c, ResNetParts p)
     {
         var conv = p.conv(c, c.InChannels, c.StemWidth, 3);
         // A pre-activation net normalises at the start of each block instead (He et al. 2016b, §3.2).
-        return PreActivation(c) ? conv : new Sequential(("conv", conv), ("norm", p.norm(c, c.StemWidth)), ("act", p.act()));
+        return PreActivation(c) ? conv : nn.Sequential(("conv", conv), ("norm", p.norm(c, c.StemWidth)), ("act", p.act()));
     }
 
-    static Module DefaultHead(ResNetConfig c, ResNetParts p, long channels)
+    static nn.Module<Tensor, Tensor> DefaultHead(ResNetConfig c, ResNetParts p, long channels)
     {
-        var head = new Sequential();
+        var head = nn.Sequential();
         if (PreActivation(c)) head.append("norm", p.norm(c, channels)).append("act", p.act());
-        return head.append("pool", new AdaptiveAvgPool2d(1)).append("flatten", new Flatten()).append("fc", new Linear(channels, c.NumClasses));
+        return head.append("pool", nn.AdaptiveAvgPool2d(1)).append("flatten", nn.Flatten()).append("fc", nn.Linear(channels, c.NumClasses));
     }
 
     public override Tensor forward(Tensor input)
@@ -99,5 +100,4 @@ public sealed class ResNet : Module
         using (x) return head.call(x); // (B, NumClasses)
     }
 
-    protected override string extra_repr() => config.Name;
 }

@@ -11,27 +11,27 @@ public sealed record ConvSpec(long InChannels, long OutChannels, long KernelSize
 public sealed record ResNetParts
 {
     /// <summary>Makes every conv of the net (stem, blocks, projections). Default: <see cref="Conv2d"/>.</summary>
-    public Func<ConvSpec, Module> Conv { get; init; } =
-        s => new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias);
+    public Func<ConvSpec, nn.Module<Tensor, Tensor>> Conv { get; init; } =
+        s => nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias);
 
     /// <summary>The normalization after a conv, given its channel count, used when the config has
     /// <c>Normalization</c>; without it every normalization slot is an <see cref="Identity"/>. Default: BatchNorm2d.</summary>
-    public Func<long, Module> Norm { get; init; } = c => new BatchNorm2d(c);
+    public Func<long, nn.Module<Tensor, Tensor>> Norm { get; init; } = c => nn.BatchNorm2d(c);
 
     /// <summary>Default: <see cref="ReLU"/>.</summary>
-    public Func<Module> Activation { get; init; } = () => new ReLU();
+    public Func<nn.Module<Tensor, Tensor>> Activation { get; init; } = () => nn.ReLU();
 
     /// <summary>A module applied to the input of every residual unit, given the unit's input channels, so that both
     /// the residual branch and the shortcut see its output (e.g. the multiplicative noise of Ruff et al. 2019, §4.4);
     /// null: none. The built-in blocks apply it; a custom block applies it by calling
     /// <see cref="ResidualBlock.unit_input"/>.</summary>
-    public Func<long, Module>? BlockInput { get; init; }
+    public Func<long, nn.Module<Tensor, Tensor>>? BlockInput { get; init; }
 
     /// <summary>A module applied to the output of every residual branch, given its channels, before it joins the
     /// shortcut: y = shortcut + end(F(x)) (e.g. SkipInit's learnable scalar α, init 0: De &amp; Smith 2020, §4); null:
     /// none. The built-in blocks apply it; a custom block passes <see cref="BlockContext.branch_end"/> to its base
     /// constructor and adds <see cref="ResidualBlock.branch_output"/>'s result.</summary>
-    public Func<long, Module>? BranchEnd { get; init; }
+    public Func<long, nn.Module<Tensor, Tensor>>? BranchEnd { get; init; }
 
     /// <summary>Makes each residual block from its context; null picks the config's <see cref="BlockKind"/>.</summary>
     public Func<BlockContext, ResidualBlock>? Block { get; init; }
@@ -41,15 +41,15 @@ public sealed record ResNetParts
     /// its input's shape (stride 1). The Farkas reference nets use a 1×1 conv unit followed by AvgPool2d(stride)
     /// (Pooladian et al. 2019). Null: the stage's first block changes the shape itself (strided conv and shortcut,
     /// He et al. 2016a).</summary>
-    public Func<ResNetConfig, ResNetParts, long, long, long, Module>? Transition { get; init; }
+    public Func<ResNetConfig, ResNetParts, long, long, long, nn.Module<Tensor, Tensor>>? Transition { get; init; }
 
     /// <summary>Makes the stem (image → StemWidth channels); null: conv3×3 → norm → act (post-activation nets) or
     /// conv3×3 alone (pre-activation nets).</summary>
-    public Func<ResNetConfig, ResNetParts, Module>? Stem { get; init; }
+    public Func<ResNetConfig, ResNetParts, nn.Module<Tensor, Tensor>>? Stem { get; init; }
 
     /// <summary>Makes the head from the last block's channel count; null: global average pool → Flatten → Linear,
     /// preceded by norm → act in pre-activation nets (Zagoruyko &amp; Komodakis 2016).</summary>
-    public Func<ResNetConfig, ResNetParts, long, Module>? Head { get; init; }
+    public Func<ResNetConfig, ResNetParts, long, nn.Module<Tensor, Tensor>>? Head { get; init; }
 
     /// <summary>Runs on the finished model (e.g. <see cref="ResNetInit.He"/>); null keeps each layer's own init.</summary>
     public Action<ResNet>? Init { get; init; }
@@ -57,24 +57,24 @@ public sealed record ResNetParts
     // ---- helpers the blocks, stems and heads build with ------------------------------------------------------
 
     /// <summary>A k×k conv with "same" padding k/2 and the config's bias setting.</summary>
-    public Module conv(ResNetConfig config, long inChannels, long outChannels, long kernelSize, long stride = 1) =>
+    public nn.Module<Tensor, Tensor> conv(ResNetConfig config, long inChannels, long outChannels, long kernelSize, long stride = 1) =>
         Conv(new ConvSpec(inChannels, outChannels, kernelSize, stride, kernelSize / 2, config.ConvBias));
 
-    public Module norm(ResNetConfig config, long channels) => config.Normalization ? Norm(channels) : new Identity();
+    public nn.Module<Tensor, Tensor> norm(ResNetConfig config, long channels) => config.Normalization ? Norm(channels) : nn.Identity();
 
-    public Module act() => Activation();
+    public nn.Module<Tensor, Tensor> act() => Activation();
 
-    public Module? block_input(long channels) => BlockInput?.Invoke(channels);
+    public nn.Module<Tensor, Tensor>? block_input(long channels) => BlockInput?.Invoke(channels);
 
-    public Module? branch_end(long channels) => BranchEnd?.Invoke(channels);
+    public nn.Module<Tensor, Tensor>? branch_end(long channels) => BranchEnd?.Invoke(channels);
 
     /// <summary>Identity when nothing changes; otherwise the config's option A (zero-pad) or option B (1×1 conv,
     /// with a norm after it when <paramref name="withNorm"/>).</summary>
-    public Module shortcut(ResNetConfig config, long inChannels, long outChannels, long stride, bool withNorm = true)
+    public nn.Module<Tensor, Tensor> shortcut(ResNetConfig config, long inChannels, long outChannels, long stride, bool withNorm = true)
     {
-        if (inChannels == outChannels && stride == 1) return new Identity();
+        if (inChannels == outChannels && stride == 1) return nn.Identity();
         if (config.Shortcut == ShortcutKind.ZeroPad) return new ZeroPadShortcut(inChannels, outChannels, stride);
         var projection = conv(config, inChannels, outChannels, 1, stride);
-        return withNorm ? new Sequential(("conv", projection), ("norm", norm(config, outChannels))) : projection;
+        return withNorm ? nn.Sequential(("conv", projection), ("norm", norm(config, outChannels))) : projection;
     }
 }

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -9,7 +8,7 @@ namespace NormFree.Models;
 /// <see cref="register_branch_hook"/> observes it, as a forward hook observes the block's output.
 /// With an <see cref="input"/> module, the x of each block's formula is input(x) (<see cref="unit_input"/>); with a
 /// <see cref="branch_end"/> module, the branch F(x) joins the shortcut as branch_end(F(x)) (<see cref="branch_output"/>).</summary>
-public abstract class ResidualBlock : Module
+public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
 {
     readonly List<Action<ResidualBlock, Tensor>> branchHooks = [];
 
@@ -17,7 +16,7 @@ public abstract class ResidualBlock : Module
     /// <see cref="BlockContext.block_input"/>); registered as "input". Null: none.</param>
     /// <param name="branch_end">Applied to the residual branch's output before it joins the shortcut
     /// (<see cref="ResNetParts.BranchEnd"/>, <see cref="BlockContext.branch_end"/>); registered as "branch_end". Null: none.</param>
-    protected ResidualBlock(long in_channels, long out_channels, Module? input = null, Module? branch_end = null)
+    protected ResidualBlock(long in_channels, long out_channels, nn.Module<Tensor, Tensor>? input = null, nn.Module<Tensor, Tensor>? branch_end = null) : base(nameof(ResidualBlock))
     {
         this.in_channels = in_channels;
         this.out_channels = out_channels;
@@ -29,10 +28,10 @@ public abstract class ResidualBlock : Module
     public long out_channels { get; }
 
     /// <summary>The module applied to the unit's input before the branch and the shortcut, or null.</summary>
-    public Module? input { get; }
+    public nn.Module<Tensor, Tensor>? input { get; }
 
     /// <summary>The module applied to the residual branch's output before the sum (e.g. SkipInit's α), or null.</summary>
-    public Module? branch_end { get; }
+    public nn.Module<Tensor, Tensor>? branch_end { get; }
 
     /// <summary>What both paths of the unit receive: <see cref="input"/> applied to <paramref name="x"/>, or a new
     /// handle to <paramref name="x"/> when there is none (the caller disposes the result either way).</summary>
@@ -63,7 +62,6 @@ public abstract class ResidualBlock : Module
     }
 
     /// <summary>Applies <paramref name="layers"/> in order, disposing the intermediates (<see cref="Sequential.chain"/>).</summary>
-    protected static Tensor chain(Tensor input, params Module[] layers) => Sequential.chain(input, layers);
+    protected static Tensor chain(Tensor input, params nn.Module<Tensor, Tensor>[] layers) => Sequential.chain(input, layers);
 
-    protected override string extra_repr() => $"{in_channels} → {out_channels}";
 }

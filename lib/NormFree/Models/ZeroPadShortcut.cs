@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Models;
 
@@ -8,13 +7,13 @@ namespace NormFree.Models;
 /// The out − in zero channels are split before and after the input's channels ((out − in)/2 in front, the rest
 /// behind), as in the common PyTorch CIFAR ResNet code.
 /// <para>Shapes: (B, C_in, H, W) → (B, C_out, ⌈H/s⌉, ⌈W/s⌉).</para></summary>
-public sealed class ZeroPadShortcut : Module
+public sealed class ZeroPadShortcut : nn.Module<Tensor, Tensor>
 {
     public long in_channels { get; }
     public long out_channels { get; }
     public long stride { get; }
 
-    public ZeroPadShortcut(long in_channels, long out_channels, long stride)
+    public ZeroPadShortcut(long in_channels, long out_channels, long stride) : base(nameof(ZeroPadShortcut))
     {
         if (out_channels < in_channels || stride < 1)
             throw new ArgumentException($"option A shortcut needs out ≥ in channels and stride ≥ 1, got {in_channels} → {out_channels}, stride {stride}");
@@ -32,5 +31,4 @@ public sealed class ZeroPadShortcut : Module
         return F.pad(sub, [0, 0, 0, 0, front, out_channels - in_channels - front]); // (B, C_out, ⌈H/s⌉, ⌈W/s⌉)
     }
 
-    protected override string extra_repr() => $"{in_channels} → {out_channels}, stride={stride}";
 }

@@ -1,4 +1,4 @@
-using NormFree.Torch;
+
 
 namespace NormFree.Nn;
 

@@ -1,5 +1,3 @@
-using NormFree.Torch;
-
 namespace NormFree.Nn;
 
 /// <summary>How <see cref="WeightNorm"/> builds the effective weight from the direction V and the per-unit gain g.</summary>
@@ -12,7 +10,8 @@ public enum WeightNormMode
     Exponential,
 }
 
-/// <summary>Weight reparameterisation of a <see cref="Linear"/> or <see cref="Conv2d"/>, one gain per output unit
+/// <summary>Weight reparameterisation of a TorchSharp <see cref="Linear"/> or <see cref="Conv2d"/> (TorchSharp has no
+/// <c>weight_norm</c>), one gain per output unit
 /// (per filter for a conv):
 /// <list type="bullet">
 /// <item><see cref="WeightNormMode.Normalized"/>: W_o = g_o · V_o / ‖V_o‖₂, the norm over the unit's fan-in
@@ -25,38 +24,43 @@ public enum WeightNormMode
 /// <para>Shapes: those of the wrapped layer.</para>
 /// <para>Init: V and b as the wrapped layer; g as <c>initial_gain</c> (see the constructor).</para>
 /// <para>NOTE: PyTorch stores weight_g as (C_out, 1, 1, 1); here it is (C_out), one entry per unit.</para></summary>
-public sealed class WeightNorm : Module
+public sealed class WeightNorm : nn.Module<Tensor, Tensor>
 {
-    public WeightedLayer layer { get; }
+    /// <summary>The wrapped Linear or Conv2d.</summary>
+    public nn.Module<Tensor, Tensor> layer { get; }
     public WeightNormMode mode { get; }
 
-    /// <summary>Per-unit gain g (C_out).</summary>
-    public Parameter weight_g { get; }
+    /// <summary>Per-unit gain g (C_out). A setter because moving the module to another device or dtype replaces it.</summary>
+    public Parameter weight_g { get; private set; }
 
     /// <summary>The direction V: the wrapped layer's weight.</summary>
-    public Parameter weight_v => layer.weight;
+    public Parameter weight_v => WeightedLayer.weight(layer);
 
     readonly double? initialGain;
 
     /// <param name="layer">The layer to reparameterise; this module takes ownership of it.</param>
     /// <param name="initial_gain">The per-unit multiplier at init. Normalized: g = initial_gain, or g = ‖V_o‖ when
     /// null so that W = V at init (PyTorch's weight_norm). Exponential: g = ln(initial_gain), e^g = 1 when null.</param>
-    public WeightNorm(WeightedLayer layer, WeightNormMode mode = WeightNormMode.Normalized, double? initial_gain = null)
+    public WeightNorm(nn.Module<Tensor, Tensor> layer, WeightNormMode mode = WeightNormMode.Normalized, double? initial_gain = null)
+        : base(nameof(WeightNorm))
     {
+        if (!WeightedLayer.Is(layer)) throw new ArgumentException($"WeightNorm wraps a Linear or Conv2d, got {layer.GetType().Name}", nameof(layer));
         if (mode == WeightNormMode.Exponential && initial_gain is <= 0)
             throw new ArgumentOutOfRangeException(nameof(initial_gain), initial_gain, "the exponential mode needs a positive initial gain e^g");
         this.mode = mode;
         initialGain = initial_gain;
-        using var g = torch.empty([layer.out_units], layer.weight.dtype, layer.weight.device);
-        weight_g = register_parameter("weight_g", new Parameter(g))!;
-        this.layer = register_module("layer", layer);
+        var v = WeightedLayer.weight(layer);
+        weight_g = new Parameter(torch.empty([v.size(0)], v.dtype, v.device));
+        register_parameter("weight_g", weight_g);
+        this.layer = layer;
+        register_module("layer", layer);
         reset_gain();
     }
 
-    /// <summary>Re-initialises V and b (the layer's own init), then g.</summary>
+    /// <summary>Re-initialises V and b (PyTorch's default for the layer), then g.</summary>
     public void reset_parameters()
     {
-        layer.reset_parameters();
+        init.default_(weight_v, WeightedLayer.bias(layer));
         reset_gain();
     }
 
@@ -102,21 +106,19 @@ public sealed class WeightNorm : Module
     public override Tensor forward(Tensor input)
     {
         using var w = weight();
-        return layer.forward_with(input, w);
+        return WeightedLayer.forward_with(layer, input, w);
     }
 
     /// <summary>A plain layer computing the same function with W folded in (for inference): same geometry,
     /// weight = W, bias copied.</summary>
-    public WeightedLayer fold()
+    public nn.Module<Tensor, Tensor> fold()
     {
-        var plain = layer.create_like();
+        var plain = WeightedLayer.create_like(layer);
         using var _ = torch.no_grad();
         using var w = weight();
-        plain.to(w.device, w.dtype);
-        plain.weight.copy_(w);
-        if (layer.bias is not null) plain.bias!.copy_(layer.bias);
+        plain.to(w.dtype, w.device);
+        WeightedLayer.weight(plain).copy_(w);
+        if (WeightedLayer.bias(layer) is { } b) WeightedLayer.bias(plain)!.copy_(b);
         return plain;
     }
-
-    protected override string extra_repr() => $"mode={mode}";
 }

@@ -1,41 +1,58 @@
-using NormFree.Init;
-using NormFree.Torch;
-
 namespace NormFree.Nn;
 
-/// <summary>What <see cref="Linear"/> and <see cref="Conv2d"/> share: a <c>weight</c> whose first dim indexes the
-/// output units, an optional <c>bias</c> of one entry per output unit, PyTorch's default init, and the layer's
-/// functional form with any weight of the same shape (<see cref="forward_with"/>), which is what lets
-/// <see cref="WeightNorm"/> reparameterise either layer without copying it.</summary>
-public abstract class WeightedLayer : Module
+/// <summary>What TorchSharp's <see cref="Linear"/> and <see cref="Conv2d"/> share: a <c>weight</c> whose first dim
+/// indexes the output units, an optional <c>bias</c> of one entry per unit, and the layer's functional form with any
+/// weight of the same shape (<see cref="forward_with"/>) — which is what lets <see cref="WeightNorm"/> and the
+/// weight-standardised convs reparameterise either layer without copying it.</summary>
+public static class WeightedLayer
 {
+    /// <summary>Whether <paramref name="module"/> is a Linear or a Conv2d.</summary>
+    public static bool Is(nn.Module module) => module is Linear or Conv2d;
+
     /// <summary>(out, in) for Linear; (C_out, C_in/groups, k, k) for Conv2d.</summary>
-    public Parameter weight { get; }
+    public static Parameter weight(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear l => l.weight,
+        Conv2d c => c.weight,
+        _ => throw NotWeighted(layer),
+    };
 
     /// <summary>(out) or null.</summary>
-    public Parameter? bias { get; }
-
-    protected WeightedLayer(long[] weightShape, bool bias)
+    public static Parameter? bias(nn.Module<Tensor, Tensor> layer) => layer switch
     {
-        using var w = torch.empty(weightShape);
-        weight = register_parameter("weight", new Parameter(w))!;
-        if (!bias) return;
-        using var b = torch.empty([weightShape[0]]);
-        this.bias = register_parameter("bias", new Parameter(b));
-    }
+        Linear l => l.bias,
+        Conv2d c => c.bias,
+        _ => throw NotWeighted(layer),
+    };
 
     /// <summary>Number of output units (rows of the weight).</summary>
-    public long out_units => weight.size(0);
+    public static long out_units(nn.Module<Tensor, Tensor> layer) => weight(layer).size(0);
 
-    /// <summary>PyTorch's default: weight U(±1/√fan_in) (kaiming_uniform_ with a = √5), bias U(±1/√fan_in).</summary>
-    public virtual void reset_parameters() => init.default_(weight, bias);
+    /// <summary>The layer's computation with <paramref name="weight"/> in place of its own (same shape); the layer's
+    /// own bias and geometry are used.</summary>
+    public static Tensor forward_with(nn.Module<Tensor, Tensor> layer, Tensor input, Tensor weight)
+    {
+        switch (layer)
+        {
+            case Linear l:
+                return F.linear(input, weight, l.bias);
+            case Conv2d c:
+                Shapes.Expect(input, 4, "Conv2d", $"(B, {c.in_channels}, H, W)", c.in_channels);
+                return F.conv2d(input, weight, c.bias, c.stride, c.padding, c.dilation, c.groups);
+            default:
+                throw NotWeighted(layer);
+        }
+    }
 
-    public override Tensor forward(Tensor input) => forward_with(input, weight);
+    /// <summary>A new layer of the same geometry and bias setting, with PyTorch's default init.</summary>
+    public static nn.Module<Tensor, Tensor> create_like(nn.Module<Tensor, Tensor> layer) => layer switch
+    {
+        Linear l => nn.Linear(l.in_features, l.out_features, hasBias: l.bias is not null),
+        Conv2d c => nn.Conv2d(c.in_channels, c.out_channels, (c.kernel_size[0], c.kernel_size[1]), (c.stride[0], c.stride[1]),
+            (c.padding![0], c.padding[1]), (c.dilation[0], c.dilation[1]), groups: c.groups, bias: c.bias is not null),
+        _ => throw NotWeighted(layer),
+    };
 
-    /// <summary>This layer's computation with <paramref name="weight"/> in place of its own (same shape); the
-    /// layer's own bias and geometry are used.</summary>
-    public abstract Tensor forward_with(Tensor input, Tensor weight);
-
-    /// <summary>A new layer of the same geometry and bias setting (freshly initialised).</summary>
-    public abstract WeightedLayer create_like();
+    static ArgumentException NotWeighted(nn.Module layer) =>
+        new($"expected a Linear or Conv2d layer, got {layer.GetType().Name}", nameof(layer));
 }

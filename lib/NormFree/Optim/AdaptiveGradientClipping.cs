@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Optim;
 
@@ -37,7 +36,7 @@ public sealed class AdaptiveGradientClipping : IGradientHook
         return x.norm(2, dims, keepdim: true);
     }
 
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    public void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads)
     {
         for (var k = 0; k < grads.Count; k++)
         {

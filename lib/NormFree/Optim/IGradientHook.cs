@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Optim;
 
@@ -8,14 +7,14 @@ namespace NormFree.Optim;
 /// <para><paramref name="parameters"/>[i] owns <paramref name="grads"/>[i]; parameters without a gradient are left out.</para></summary>
 public interface IGradientHook
 {
-    void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads);
+    void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads);
 }
 
 /// <summary>A hook applied to each (parameter, gradient) pair on its own, from a delegate:
 /// <c>new PerParameterHook((p, g) => g.mul_(0.5))</c>.</summary>
-public sealed class PerParameterHook(Action<Tensor, Tensor> apply_one) : IGradientHook
+public sealed class PerParameterHook(Action<Parameter, Tensor> apply_one) : IGradientHook
 {
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    public void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads)
     {
         for (var i = 0; i < grads.Count; i++) apply_one(parameters[i], grads[i]);
     }

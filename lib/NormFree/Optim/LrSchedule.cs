@@ -15,6 +15,14 @@ public abstract record LrSchedule
 
     public static LrSchedule operator *(LrSchedule a, LrSchedule b) => new Product(a, b);
 
+    /// <summary>TorchSharp's <c>LambdaLR</c> following this schedule, stepped once per batch: after k calls of
+    /// <c>step()</c> each group's LR is its initial LR × <see cref="at"/>(k / <paramref name="batches_per_epoch"/>).</summary>
+    public optim.lr_scheduler.LRScheduler scheduler(optim.Optimizer optimizer, long batches_per_epoch)
+    {
+        if (batches_per_epoch <= 0) throw new ArgumentOutOfRangeException(nameof(batches_per_epoch), batches_per_epoch, "batches per epoch must be positive");
+        return optim.lr_scheduler.LambdaLR(optimizer, step => at(step / (double)batches_per_epoch));
+    }
+
     protected static void CheckPositive(double value, string name)
     {
         if (!(value > 0) || double.IsInfinity(value)) throw new ArgumentOutOfRangeException(name, value, $"{name} must be positive and finite");

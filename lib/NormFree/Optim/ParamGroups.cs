@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Optim;
 
@@ -9,13 +8,13 @@ public static class ParamGroups
     /// <summary>Weight decay on weights only, not on biases, gains or scalars (the Farkas et al. protocol: "weight
     /// decay 5e-4 on weights only"): parameters of rank ≥ 2 (Linear and conv weights) get
     /// <paramref name="weight_decay"/>, the others 0. Empty groups are left out.</summary>
-    public static List<ParamGroup> decay_weights_only(Module model, double weight_decay)
+    public static List<SGD.ParamGroup> decay_weights_only(nn.Module<Tensor, Tensor> model, double weight_decay)
     {
-        var weights = model.parameters().Where(p => p.dim() >= 2).Cast<Tensor>().ToList();
-        var others = model.parameters().Where(p => p.dim() < 2).Cast<Tensor>().ToList();
-        var groups = new List<ParamGroup>();
-        if (weights.Count > 0) groups.Add(new ParamGroup(weights, weight_decay: weight_decay));
-        if (others.Count > 0) groups.Add(new ParamGroup(others, weight_decay: 0));
+        var weights = model.parameters().Where(p => p.dim() >= 2).ToList();
+        var others = model.parameters().Where(p => p.dim() < 2).ToList();
+        var groups = new List<SGD.ParamGroup>();
+        if (weights.Count > 0) groups.Add(new SGD.ParamGroup(weights, new SGD.Options { weight_decay = weight_decay }));
+        if (others.Count > 0) groups.Add(new SGD.ParamGroup(others, new SGD.Options { weight_decay = 0 }));
         return groups;
     }
 }

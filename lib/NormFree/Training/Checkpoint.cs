@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Training;
 
@@ -13,7 +12,7 @@ public sealed record CheckpointInfo(string Path, int Epoch, History History, str
 /// <summary>A training run's full state in one safetensors file, so a run resumed from it continues exactly as the
 /// uninterrupted run would have (bit for bit on the CPU):
 /// <code>
-/// model.{name}          every parameter and buffer (Module.state_dict)
+/// model.{name}          every parameter and buffer (nn.Module<Tensor, Tensor>.state_dict)
 /// optimizer.{key}       the optimizer's state dict (momentum buffers, per-group hyperparameters)
 /// rng.cpu               the global CPU generator (dropout, random init); rng.cuda.{i} for a model on cuda:i
 /// generator.{name}      named generators the data pipeline draws from (shuffling, augmentation)
@@ -42,7 +41,7 @@ public static class Checkpoint
 
     /// <summary>Writes the run's state after <paramref name="epoch"/> completed epochs (atomically: a run killed while
     /// saving leaves the previous file intact).</summary>
-    public static void save(string path, Module model, Optim.Optimizer optimizer, int epoch, History history,
+    public static void save(string path, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, int epoch, History history,
         IReadOnlyDictionary<string, Generator>? generators = null, string config = "",
         IReadOnlyDictionary<string, string>? metadata = null)
     {
@@ -68,7 +67,7 @@ public static class Checkpoint
 
     /// <summary>Restores the model, the optimizer, the global generators and <paramref name="generators"/> from
     /// <paramref name="path"/>; returns the epoch count, history and config text stored with them.</summary>
-    public static CheckpointInfo load(string path, Module model, Optim.Optimizer optimizer,
+    public static CheckpointInfo load(string path, nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer,
         IReadOnlyDictionary<string, Generator>? generators = null)
     {
         var metadata = Safetensors.metadata(path);
@@ -108,6 +107,6 @@ public static class Checkpoint
     static Tensor Require(Dictionary<string, Tensor> tensors, string name, string path) =>
         tensors.TryGetValue(name, out var t) ? t : throw new InvalidDataException($"checkpoint '{path}' has no '{name}'");
 
-    static IEnumerable<Device> CudaDevices(Module model) =>
+    static IEnumerable<Device> CudaDevices(nn.Module<Tensor, Tensor> model) =>
         model.parameters().Select(p => p.device).Where(d => d.IsCuda).Select(d => Device.CUDA(Math.Max(d.Index, 0))).Distinct();
 }

@@ -1,7 +1,6 @@
 using NormFree.Data;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Training;
 
@@ -20,8 +19,8 @@ public static class MultiSeed
 {
     /// <param name="optimizer">builds the optimizer for a model (default: SGD from the config); disposed after the run.</param>
     /// <param name="onEpoch">called after every epoch of every run (e.g. a live table of all seeds).</param>
-    public static SeedSummary run(TrainConfig config, IReadOnlyList<ulong> seeds, Func<Module> model,
-        TensorDataset train, TensorDataset test, Func<Module, Optimizer>? optimizer = null, Action<History>? onEpoch = null,
+    public static SeedSummary run(TrainConfig config, IReadOnlyList<ulong> seeds, Func<nn.Module<Tensor, Tensor>> model,
+        InMemoryDataset train, InMemoryDataset test, Func<nn.Module<Tensor, Tensor>, optim.Optimizer>? optimizer = null, Action<History>? onEpoch = null,
         CancellationToken cancel = default)
     {
         if (seeds.Count == 0) throw new ArgumentException("need at least one seed", nameof(seeds));

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
-using NormFree.Torch;
 
 namespace NormFree.Training;
 
 /// <summary>One tensor's entry in a safetensors header: dtype, shape and its [begin, end) byte range in the buffer.</summary>
-public sealed record SafetensorsEntry(string Name, DType DType, long[] Shape, long Begin, long End);
+public sealed record SafetensorsEntry(string Name, ScalarType ScalarType, long[] Shape, long Begin, long End);
 
 /// <summary>The safetensors format (huggingface/safetensors, README "Format"), named as its Python API
 /// (<c>save_file</c>, <c>load_file</c>, <c>safe_open(...).metadata()</c>):
@@ -27,14 +26,14 @@ public static class Safetensors
     const long MaxHeaderSize = 100_000_000;
     const string MetadataKey = "__metadata__";
 
-    static readonly (DType DType, string Name)[] DTypeNames =
+    static readonly (ScalarType ScalarType, string Name)[] DTypeNames =
     [
-        (DType.Float64, "F64"), (DType.Float32, "F32"), (DType.Float16, "F16"), (DType.BFloat16, "BF16"),
-        (DType.Int64, "I64"), (DType.Int32, "I32"), (DType.Int16, "I16"), (DType.Int8, "I8"),
-        (DType.UInt8, "U8"), (DType.Bool, "BOOL"),
+        (ScalarType.Float64, "F64"), (ScalarType.Float32, "F32"), (ScalarType.Float16, "F16"), (ScalarType.BFloat16, "BF16"),
+        (ScalarType.Int64, "I64"), (ScalarType.Int32, "I32"), (ScalarType.Int16, "I16"), (ScalarType.Int8, "I8"),
+        (ScalarType.Byte, "U8"), (ScalarType.Bool, "BOOL"),
     ];
 
-    public static string DTypeName(DType dtype)
+    public static string DTypeName(ScalarType dtype)
     {
         foreach (var (d, name) in DTypeNames)
             if (d == dtype) return name;
@@ -119,7 +118,7 @@ public static class Safetensors
                 var bytes = new byte[e.End - e.Begin];
                 file.Position = bufferStart + e.Begin;
                 file.ReadExactly(bytes);
-                result[e.Name] = Tensor.FromBytes(bytes, e.DType, e.Shape, device);
+                result[e.Name] = Tensor.FromBytes(bytes, e.ScalarType, e.Shape, device);
             }
         }
         catch
@@ -215,7 +214,7 @@ public static class Safetensors
         var dtypeName = dtypeText.GetString();
         var match = Array.FindIndex(DTypeNames, d => d.Name == dtypeName);
         if (match < 0) throw Corrupt(path, $"entry '{name}' has dtype '{dtypeName}', expected one of {string.Join(", ", DTypeNames.Select(d => d.Name))}");
-        var dtype = DTypeNames[match].DType;
+        var dtype = DTypeNames[match].ScalarType;
         var shape = ReadIntegers(path, name, value, "shape");
         var offsets = ReadIntegers(path, name, value, "data_offsets");
         if (offsets.Length != 2 || offsets[0] > offsets[1])

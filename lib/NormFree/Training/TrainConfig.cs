@@ -1,7 +1,6 @@
 using System.Text;
 using NormFree.Data;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Training;
 

@@ -3,7 +3,6 @@ using NormFree.Data;
 using NormFree.Nn;
 using NormFree.Notebooks;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Training;
 
@@ -23,11 +22,11 @@ namespace NormFree.Training;
 /// unless it is given an optimizer (which the caller then owns).</summary>
 public sealed class Trainer : IDisposable
 {
-    readonly DataLoader train, test;
-    readonly Optimizer? ownOptimizer;
+    readonly BatchLoader train, test;
+    readonly optim.Optimizer? ownOptimizer;
 
-    public Module model { get; }
-    public Optimizer optimizer { get; }
+    public nn.Module<Tensor, Tensor> model { get; }
+    public optim.Optimizer optimizer { get; }
     public TrainConfig config { get; }
     public History history { get; private set; }
 
@@ -40,14 +39,14 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Seeds the global generator with <see cref="TrainConfig.Seed"/> (the data loader derives its own
     /// streams from it): create the trainer right before training, after the model is initialised.</summary>
-    public Trainer(Module model, TensorDataset train, TensorDataset test, TrainConfig config, Optimizer? optimizer = null)
+    public Trainer(nn.Module<Tensor, Tensor> model, InMemoryDataset train, InMemoryDataset test, TrainConfig config, optim.Optimizer? optimizer = null)
     {
         config.Validate();
         this.model = model;
         this.config = config;
-        this.train = new DataLoader(train, config.BatchSize, shuffle: true, drop_last: config.DropLast, seed: config.Seed,
+        this.train = new BatchLoader(train, config.BatchSize, shuffle: true, drop_last: config.DropLast, seed: config.Seed,
             device: config.Device, transforms: config.Augmentation, mixup_alpha: config.MixupAlpha);
-        this.test = new DataLoader(test, config.EvalBatchSize, device: config.Device,
+        this.test = new BatchLoader(test, config.EvalBatchSize, device: config.Device,
             transforms: config.Augmentation.OfType<Normalize>());
         model.to(config.Device);
         this.optimizer = optimizer ?? (ownOptimizer = Sgd(model, config));
@@ -57,7 +56,7 @@ public sealed class Trainer : IDisposable
 
     /// <summary>SGD with the config's hyperparameters; with <see cref="TrainConfig.DecayOnlyWeights"/> two groups, the
     /// second (rank &lt; 2: biases, gains, scalars) without weight decay.</summary>
-    public static SGD Sgd(Module model, TrainConfig config)
+    public static SGD Sgd(nn.Module<Tensor, Tensor> model, TrainConfig config)
     {
         var ps = model.parameters().Cast<Tensor>().ToList();
         var groups = new List<ParamGroup>();
@@ -130,7 +129,7 @@ public sealed class Trainer : IDisposable
     string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
 
     /// <summary>One epoch of steps; null when the run stopped inside it (diverged or interrupted).</summary>
-    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(LrScheduler scheduler, CancellationToken token)
+    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(optim.lr_scheduler.LRScheduler scheduler, CancellationToken token)
     {
         model.train();
         var watch = Stopwatch.StartNew();
@@ -182,7 +181,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>
     /// (epoch 0, in order) in eval mode without gradients; also the number of classes (the logits' width). The
     /// model's mode is restored.</summary>
-    public static (double Loss, double Accuracy, long Classes) evaluate(Module model, DataLoader data)
+    public static (double Loss, double Accuracy, long Classes) evaluate(nn.Module<Tensor, Tensor> model, BatchLoader data)
     {
         var wasTraining = model.training;
         model.eval();

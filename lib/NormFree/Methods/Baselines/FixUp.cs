@@ -2,7 +2,6 @@ using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Baselines;
 
@@ -19,9 +18,9 @@ public static class FixUp
     public static ResNetParts Parts { get; } = new()
     {
         Block = ctx => new FixupBasicBlock(ctx),
-        Stem = (c, p) => new Sequential(("conv", p.conv(c, c.InChannels, c.StemWidth, 3)), ("bias", new ScalarBias()), ("act", p.act())),
-        Head = (c, p, channels) => new Sequential(
-            ("pool", new AdaptiveAvgPool2d(1)), ("flatten", new Flatten()), ("bias", new ScalarBias()), ("fc", new Linear(channels, c.NumClasses))),
+        Stem = (c, p) => nn.Sequential(("conv", p.conv(c, c.InChannels, c.StemWidth, 3)), ("bias", new ScalarBias()), ("act", p.act())),
+        Head = (c, p, channels) => nn.Sequential(
+            ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("bias", new ScalarBias()), ("fc", nn.Linear(channels, c.NumClasses))),
         Init = initialize,
     };
 
@@ -80,6 +79,6 @@ public static class FixUp
     static Linear Classifier(ResNet model) => model.head.modules().OfType<Linear>().SingleOrDefault()
         ?? throw new ArgumentException("FixUp expects one Linear classifier in the head", nameof(model));
 
-    static Conv2d AsConv(Module m) => m as Conv2d
+    static Conv2d AsConv(nn.Module<Tensor, Tensor> m) => m as Conv2d
         ?? throw new ArgumentException($"FixUp init expects Conv2d layers in the branch, got {m.GetType().Name}");
 }

@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Baselines;
 
@@ -15,28 +14,38 @@ public sealed class FixupBasicBlock : ResidualBlock
     public const int branch_layers = 2;
 
     public ScalarBias bias1a { get; }
-    public Module conv1 { get; }
+    public nn.Module<Tensor, Tensor> conv1 { get; }
     public ScalarBias bias1b { get; }
-    public Module act1 { get; }
+    public nn.Module<Tensor, Tensor> act1 { get; }
     public ScalarBias bias2a { get; }
-    public Module conv2 { get; }
+    public nn.Module<Tensor, Tensor> conv2 { get; }
     public ScalarScale scale { get; }
     public ScalarBias bias2b { get; }
-    public Module shortcut { get; }
-    public Module act2 { get; }
+    public nn.Module<Tensor, Tensor> shortcut { get; }
+    public nn.Module<Tensor, Tensor> act2 { get; }
 
     public FixupBasicBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
     {
-        bias1a = register_module("bias1a", new ScalarBias());
-        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
-        bias1b = register_module("bias1b", new ScalarBias());
-        act1 = register_module("act1", ctx.act());
-        bias2a = register_module("bias2a", new ScalarBias());
-        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
-        scale = register_module("scale", new ScalarScale());
-        bias2b = register_module("bias2b", new ScalarBias());
-        shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false));
-        act2 = register_module("act2", ctx.act());
+        bias1a = new ScalarBias();
+        register_module("bias1a", bias1a);
+        conv1 = ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride);
+        register_module("conv1", conv1);
+        bias1b = new ScalarBias();
+        register_module("bias1b", bias1b);
+        act1 = ctx.act();
+        register_module("act1", act1);
+        bias2a = new ScalarBias();
+        register_module("bias2a", bias2a);
+        conv2 = ctx.conv(ctx.Planes, ctx.Planes, 3);
+        register_module("conv2", conv2);
+        scale = new ScalarScale();
+        register_module("scale", scale);
+        bias2b = new ScalarBias();
+        register_module("bias2b", bias2b);
+        shortcut = ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false);
+        register_module("shortcut", shortcut);
+        act2 = ctx.act();
+        register_module("act2", act2);
     }
 
     public override Tensor forward(Tensor x)

@@ -14,8 +14,8 @@ public static class PlainResNet
 {
     public static ResNetParts Parts { get; } = new()
     {
-        Transition = (c, p, inChannels, width, stride) => new Sequential(
-            ("conv", p.conv(c, inChannels, width, 1)), ("norm", p.norm(c, width)), ("act", p.act()), ("pool", new AvgPool2d(stride))),
+        Transition = (c, p, inChannels, width, stride) => nn.Sequential(
+            ("conv", p.conv(c, inChannels, width, 1)), ("norm", p.norm(c, width)), ("act", p.act()), ("pool", nn.AvgPool2d(stride))),
         // A bottleneck of the same width w has w/4 planes inside (its output is 4·planes = w).
         Block = ctx => ctx.Config.Block == BlockKind.Bottleneck
             ? new Bottleneck(ctx with { Planes = ctx.Planes / Bottleneck.expansion })

@@ -1,7 +1,6 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.ConstNet;
 
@@ -17,9 +16,9 @@ public static class ConstNet
         var parts = new ResNetParts
         {
             Block = ctx => new ConstNetBlock(ctx),
-            Stem = (c, p) => new Sequential(
-                ("conv", new Conv2d(c.InChannels, c.StemWidth, 3, padding: 1, bias: false)),
-                ("dropl1", new Dropout(config.DropL1 ? config.Dropout : 0))),
+            Stem = (c, p) => nn.Sequential(
+                ("conv", nn.Conv2d(c.InChannels, c.StemWidth, 3, padding: 1, bias: false)),
+                ("dropl1", nn.Dropout(config.DropL1 ? config.Dropout : 0))),
             Init = config.Init == ConstNetInit.Const ? ConstInit : HeInit,
         };
         return ResNet.Build(config.ToResNetConfig(), parts);
@@ -61,7 +60,7 @@ public static class ConstNet
     /// <summary>Adds ε·N(0, 1)·std(W) noise to every conv and Linear weight — the paper's explicit alternative to
     /// dropout for breaking symmetry (§5). Zero-initialised weights (std 0) get ε·N(0, 1)·√(2/fan_in) instead, so
     /// the noise is ε relative to a He init of the same layer.</summary>
-    public static void AddWeightNoise(Module model, double epsilon, Generator? generator = null)
+    public static void AddWeightNoise(nn.Module<Tensor, Tensor> model, double epsilon, Generator? generator = null)
     {
         using var _ = torch.no_grad();
         foreach (var layer in model.modules().OfType<WeightedLayer>())

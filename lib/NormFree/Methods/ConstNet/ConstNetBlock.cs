@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.ConstNet;
 
@@ -16,8 +15,8 @@ namespace NormFree.Methods.ConstNet;
 public sealed class ConstNetBlock : ResidualBlock
 {
     /// <summary>BatchNorm2d, or a <see cref="ScalarBias"/> (b0) without BN.</summary>
-    public Module pre { get; }
-    public Module act { get; }
+    public nn.Module<Tensor, Tensor> pre { get; }
+    public nn.Module<Tensor, Tensor> act { get; }
     public Conv2d conv { get; }
     public Dropout dropout { get; }
     /// <summary>b1 and the scalar scale of the BN-free block; null with BN.</summary>
@@ -29,17 +28,23 @@ public sealed class ConstNetBlock : ResidualBlock
     public ConstNetBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
     {
         var normalization = ctx.Config.Normalization;
-        pre = register_module<Module>("pre", normalization ? new BatchNorm2d(ctx.InChannels) : new ScalarBias());
-        act = register_module("act", ctx.act());
-        conv = register_module("conv", new Conv2d(ctx.InChannels, ctx.Planes, 3, ctx.Stride, padding: 1, bias: false));
-        dropout = register_module("dropout", new Dropout(ctx.Config.Dropout));
+        pre = register_module<nn.Module<Tensor, Tensor>>("pre", normalization ? nn.BatchNorm2d(ctx.InChannels) : new ScalarBias());
+        act = ctx.act();
+        register_module("act", act);
+        conv = nn.Conv2d(ctx.InChannels, ctx.Planes, 3, ctx.Stride, padding: 1, bias: false);
+        register_module("conv", conv);
+        dropout = nn.Dropout(ctx.Config.Dropout);
+        register_module("dropout", dropout);
         if (!normalization)
         {
-            post_bias = register_module("post_bias", new ScalarBias());
-            scale = register_module("scale", new ScalarScale());
+            post_bias = new ScalarBias();
+            register_module("post_bias", post_bias);
+            scale = new ScalarScale();
+            register_module("scale", scale);
         }
         if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
-            skip = register_module("skip", new Conv2d(ctx.InChannels, ctx.Planes, 1, ctx.Stride, bias: false));
+            skip = nn.Conv2d(ctx.InChannels, ctx.Planes, 1, ctx.Stride, bias: false);
+            register_module("skip", skip);
     }
 
     public override Tensor forward(Tensor x)

@@ -1,6 +1,5 @@
 using NormFree.Init;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.ConstNet;
 
@@ -13,7 +12,7 @@ namespace NormFree.Methods.ConstNet;
 /// 'h' He for leaky ReLU; phase = +1 on even layers and −1/α on odd ones, so an 'i' pair computes −x exactly and a
 /// '1' pair the negated channel average — without BN.</para>
 /// <para>Shapes: (B, C_in, H, W) → (B, NumClasses).</para></summary>
-public sealed class LeakyNet : Module
+public sealed class LeakyNet : nn.Module<Tensor, Tensor>
 {
     /// <summary>Table 2's rows: (i, 1) counts (13, 0) … (0, 13), plus all-He.</summary>
     public static readonly IReadOnlyList<string> Table2 =
@@ -24,10 +23,10 @@ public sealed class LeakyNet : Module
     public bool normalization { get; }
     public IReadOnlyList<Conv2d> convs { get; }
     readonly List<ScalarBias> biases = [];
-    readonly List<Module> norms = [];
+    readonly List<nn.Module<Tensor, Tensor>> norms = [];
     readonly Linear fc;
 
-    public LeakyNet(string init_string, int k = 1, long in_channels = 3, long num_classes = 10, bool normalization = false)
+    public LeakyNet(string init_string, int k = 1, long in_channels = 3, long num_classes = 10, bool normalization = false) : base(nameof(LeakyNet))
     {
         var codes = init_string.Replace("_", "");
         if (codes.Length != 13 || codes.Any(c => c is not ('i' or '1' or 'h')))
@@ -41,12 +40,13 @@ public sealed class LeakyNet : Module
         {
             var (outChannels, stride) = layer == 0 ? (16L, 1L) : (widths[(layer - 1) / 4], layer is 5 or 9 ? 2L : 1L);
             biases.Add(register_module($"b0_{layer}", new ScalarBias()));
-            list.Add(register_module($"conv{layer}", new Conv2d(channels, outChannels, 3, stride, padding: 1, bias: false)));
-            norms.Add(register_module<Module>($"norm{layer}", normalization && layer % 2 == 1 ? new BatchNorm2d(outChannels) : new Identity()));
+            list.Add(register_module($"conv{layer}", nn.Conv2d(channels, outChannels, 3, stride, padding: 1, bias: false)));
+            norms.Add(register_module<nn.Module<Tensor, Tensor>>($"norm{layer}", normalization && layer % 2 == 1 ? nn.BatchNorm2d(outChannels) : nn.Identity()));
             channels = outChannels;
         }
         convs = list;
-        fc = register_module("fc", new Linear(channels, num_classes));
+        fc = nn.Linear(channels, num_classes);
+        register_module("fc", fc);
         reset_parameters();
     }
 
@@ -96,5 +96,4 @@ public sealed class LeakyNet : Module
         }
     }
 
-    protected override string extra_repr() => $"'{init_string}'{(normalization ? ", BN after odd layers" : "")}";
 }

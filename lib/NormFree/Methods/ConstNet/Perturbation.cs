@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.ConstNet;
 
@@ -9,7 +8,7 @@ namespace NormFree.Methods.ConstNet;
 /// channels vanishes and a random one shrinks by about √C_in.</summary>
 public static class Perturbation
 {
-    public static double gain(Module layer, Tensor x, Tensor delta)
+    public static double gain(nn.Module<Tensor, Tensor> layer, Tensor x, Tensor delta)
     {
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();

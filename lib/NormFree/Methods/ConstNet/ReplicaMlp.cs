@@ -1,6 +1,5 @@
 using NormFree.Init;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.ConstNet;
 
@@ -9,21 +8,23 @@ namespace NormFree.Methods.ConstNet;
 /// He-initialised rows of W1, plus ε·N(0, 1)·√(2/fan_in) noise on W1 — fewer unique features at init, and how little
 /// noise it takes to make them diverge again.
 /// <para>Shapes: (B, inputs) → (B, classes); W1 (m, inputs), W2 (classes, m).</para></summary>
-public sealed class ReplicaMlp : Module
+public sealed class ReplicaMlp : nn.Module<Tensor, Tensor>
 {
     public Linear hidden { get; }
     public Linear output { get; }
     public int replicas { get; }
     public double epsilon { get; }
 
-    public ReplicaMlp(long inputs, long width, long classes, int replicas, double epsilon, Generator? generator = null)
+    public ReplicaMlp(long inputs, long width, long classes, int replicas, double epsilon, Generator? generator = null) : base(nameof(ReplicaMlp))
     {
         if (replicas < 1 || width % replicas != 0)
             throw new ArgumentException($"the width ({width}) must be a multiple of the number of replicas ({replicas})", nameof(replicas));
         this.replicas = replicas;
         this.epsilon = epsilon;
-        hidden = register_module("hidden", new Linear(inputs, width, bias: false));
-        output = register_module("output", new Linear(width, classes, bias: false));
+        hidden = nn.Linear(inputs, width, bias: false);
+        register_module("hidden", hidden);
+        output = nn.Linear(width, classes, bias: false);
+        register_module("output", output);
         reset_parameters(generator);
     }
 
@@ -48,5 +49,4 @@ public sealed class ReplicaMlp : Module
         return output.call(a); // (B, classes)
     }
 
-    protected override string extra_repr() => $"replicas={replicas}, epsilon={epsilon}";
 }

@@ -1,7 +1,6 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Farkas;
 
@@ -32,32 +31,35 @@ public sealed class FarkasBlock : ResidualBlock
     public Conv2d last { get; }
 
     /// <summary>(c + 1): b[0:c] for the residual sum's channels, b[c] = β for the extra one.</summary>
-    public Parameter bias { get; }
+    public Parameter bias { get; private set; }
 
     /// <summary>The normalization after the block's ReLU (BatchNorm2d without affine in the reference nets) or
     /// <see cref="Identity"/>.</summary>
-    public Module norm { get; }
+    public nn.Module<Tensor, Tensor> norm { get; }
 
-    FarkasBlock(long channels, Sequential branch, Conv2d last, Aggregation aggregation, bool zero_last, Module norm)
+    FarkasBlock(long channels, Sequential branch, Conv2d last, Aggregation aggregation, bool zero_last, nn.Module<Tensor, Tensor> norm)
         : base(channels, channels + 1)
     {
         this.aggregation = aggregation;
         this.zero_last = zero_last;
-        this.branch = register_module("branch", branch);
+        this.branch = branch;
+        register_module("branch", this.branch);
         this.last = last;
         using var b = torch.empty([channels + 1]);
-        bias = register_parameter("bias", new Parameter(b))!;
-        this.norm = register_module("norm", norm);
+        bias = new Parameter(b);
+        register_parameter("bias", bias);
+        this.norm = norm;
+        register_module("norm", this.norm);
         reset_parameters();
     }
 
     /// <summary>Basic form (the paper's 18- and 34-layer nets). <paramref name="norm"/> makes the normalization
     /// for a channel count (null: none).</summary>
-    public static FarkasBlock Basic(long channels, Aggregation aggregation = Aggregation.Sum, bool zero_last = false, Func<long, Module>? norm = null)
+    public static FarkasBlock Basic(long channels, Aggregation aggregation = Aggregation.Sum, bool zero_last = false, Func<long, nn.Module<Tensor, Tensor>>? norm = null)
     {
-        norm ??= _ => new Identity();
-        var conv2 = new Conv2d(channels, channels, 3, padding: 1, bias: false);
-        var branch = new Sequential(
+        norm ??= _ => nn.Identity();
+        var conv2 = nn.Conv2d(channels, channels, 3, padding: 1, bias: false);
+        var branch = nn.Sequential(
             ("farkas1", new FarkasConv2d(channels, channels, 3, aggregation: aggregation)),
             ("norm1", norm(channels)),
             ("conv2", conv2));
@@ -66,13 +68,13 @@ public sealed class FarkasBlock : ResidualBlock
 
     /// <summary>Bottleneck form (the paper's 50- and 101-layer nets), c/4 channels inside (integer division, as the
     /// reference code); needs c/4 ≥ 2 so each Farkas conv has a free unit.</summary>
-    public static FarkasBlock Bottleneck(long channels, Aggregation aggregation = Aggregation.Sum, bool zero_last = false, Func<long, Module>? norm = null)
+    public static FarkasBlock Bottleneck(long channels, Aggregation aggregation = Aggregation.Sum, bool zero_last = false, Func<long, nn.Module<Tensor, Tensor>>? norm = null)
     {
-        norm ??= _ => new Identity();
+        norm ??= _ => nn.Identity();
         var inner = channels / 4; // He et al. (2016a), Fig. 5: the bottleneck is 4× narrower
         if (inner < 2) throw new ArgumentException($"a Farkas bottleneck needs c/4 ≥ 2 inner channels, got c = {channels}", nameof(channels));
-        var conv3 = new Conv2d(inner, channels, 1, bias: false);
-        var branch = new Sequential(
+        var conv3 = nn.Conv2d(inner, channels, 1, bias: false);
+        var branch = nn.Sequential(
             ("farkas1", new FarkasConv2d(channels, inner, 1, aggregation: aggregation)),
             ("norm1", norm(inner)),
             ("farkas2", new FarkasConv2d(inner, inner, 3, aggregation: aggregation)),
@@ -113,5 +115,4 @@ public sealed class FarkasBlock : ResidualBlock
         return norm.call(a);
     }
 
-    protected override string extra_repr() => $"{in_channels} → {out_channels}, aggregation={aggregation}, zero_last={zero_last}";
 }

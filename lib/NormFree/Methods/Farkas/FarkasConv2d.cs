@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Farkas;
 
@@ -40,7 +39,4 @@ public sealed class FarkasConv2d : FarkasLayer
         using var y = F.conv2d(input, weight, null, stride, padding); // (B, n, H', W')
         return FarkasF.preactivation(y, bias, aggregation, 1); // (B, n + 1, H', W')
     }
-
-    protected override string extra_repr() =>
-        $"{in_channels}, {out_channels}, kernel_size={kernel_size}, stride={stride}, padding={padding}, aggregation={aggregation}";
 }

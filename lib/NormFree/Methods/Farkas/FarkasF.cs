@@ -1,4 +1,3 @@
-using NormFree.Torch;
 
 namespace NormFree.Methods.Farkas;
 

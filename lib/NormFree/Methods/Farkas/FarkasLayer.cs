@@ -1,6 +1,5 @@
 using NormFree.Init;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Farkas;
 
@@ -9,23 +8,25 @@ namespace NormFree.Methods.Farkas;
 /// plain layer (n + 1 rows, the last one −agg of the others) for analyses and plots.
 /// <para>NOTE: unlike the reference code, the layer holds no dropout, activation switch or batch norm: the builder
 /// composes a BatchNorm after it where a net wants one (STYLE.md, the reference layer's bundling).</para></summary>
-public abstract class FarkasLayer : Module
+public abstract class FarkasLayer : nn.Module<Tensor, Tensor>
 {
     public Aggregation aggregation { get; }
 
     /// <summary>The n free rows: (n, in) or (n, C_in, k, k).</summary>
-    public Parameter weight { get; }
+    public Parameter weight { get; private set; }
 
     /// <summary>(n + 1): b[0:n] for the free units, b[n] = β for the extra one (used through the clamp).</summary>
-    public Parameter bias { get; }
+    public Parameter bias { get; private set; }
 
-    protected FarkasLayer(long[] weightShape, Aggregation aggregation)
+    protected FarkasLayer(long[] weightShape, Aggregation aggregation) : base(nameof(FarkasLayer))
     {
         this.aggregation = aggregation;
         using var w = torch.empty(weightShape);
-        weight = register_parameter("weight", new Parameter(w))!;
+        weight = new Parameter(w);
+        register_parameter("weight", weight);
         using var b = torch.empty([weightShape[0] + 1]);
-        bias = register_parameter("bias", new Parameter(b))!;
+        bias = new Parameter(b);
+        register_parameter("bias", bias);
         reset_parameters();
     }
 

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Farkas;
 
@@ -34,5 +33,4 @@ public sealed class FarkasLinear : FarkasLayer
         return FarkasF.preactivation(y, bias, aggregation, -1); // (*, n + 1)
     }
 
-    protected override string extra_repr() => $"in_features={in_features}, out_features={out_features}, aggregation={aggregation}";
 }

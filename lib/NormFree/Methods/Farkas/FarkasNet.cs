@@ -41,16 +41,16 @@ public static class FarkasNet
         var aggregation = config.Aggregation;
         return new ResNetParts
         {
-            Norm = c => new BatchNorm2d(c, affine: false), // after the ReLU, without affine (reference code)
-            Stem = (c, p) => new Sequential(("farkas", new FarkasConv2d(c.InChannels, c.StemWidth, 3, aggregation: aggregation)), ("norm", p.norm(c, c.StemWidth))),
-            Transition = (c, p, inChannels, width, stride) => new Sequential(
+            Norm = c => nn.BatchNorm2d(c, affine: false), // after the ReLU, without affine (reference code)
+            Stem = (c, p) => nn.Sequential(("farkas", new FarkasConv2d(c.InChannels, c.StemWidth, 3, aggregation: aggregation)), ("norm", p.norm(c, c.StemWidth))),
+            Transition = (c, p, inChannels, width, stride) => nn.Sequential(
                 ("farkas", new FarkasConv2d(inChannels, width, 1, aggregation: aggregation)),
                 ("norm", p.norm(c, width)),
-                ("pool", new AvgPool2d(stride))),
+                ("pool", nn.AvgPool2d(stride))),
             Block = ctx =>
             {
                 if (ctx.Stride != 1) throw new InvalidOperationException("Farkas blocks keep the resolution: the transition pools");
-                Func<long, Module> norm = ctx.norm;
+                Func<long, nn.Module<Tensor, Tensor>> norm = ctx.norm;
                 return ctx.Config.Block == BlockKind.Bottleneck
                     ? FarkasBlock.Bottleneck(ctx.InChannels, aggregation, config.ZeroLast, norm)
                     : FarkasBlock.Basic(ctx.InChannels, aggregation, config.ZeroLast, norm);

@@ -13,15 +13,15 @@ public static class NarrowMlp
     {
         if (depth < 1) throw new ArgumentException($"need at least one hidden layer, got depth {depth}", nameof(depth));
         if (width < 2) throw new ArgumentException($"a Farkas layer needs width ≥ 2 (one free unit + the aggregated one), got {width}; plain nets use the same widths", nameof(width));
-        var net = new Sequential(("flatten", new Flatten()));
+        var net = nn.Sequential(("flatten", nn.Flatten()));
         var features = in_features;
         for (var k = 0; k < depth; k++)
         {
             net.append($"hidden{k}", farkas
                 ? new FarkasLinear(features, width, aggregation)
-                : new Sequential(("linear", new Linear(features, width)), ("relu", new ReLU())));
+                : nn.Sequential(("linear", nn.Linear(features, width)), ("relu", nn.ReLU())));
             features = width;
         }
-        return net.append("head", new Linear(features, classes));
+        return net.append("head", nn.Linear(features, classes));
     }
 }

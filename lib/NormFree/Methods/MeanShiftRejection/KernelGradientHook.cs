@@ -1,6 +1,5 @@
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
@@ -19,7 +18,7 @@ public abstract class KernelGradientHook : IGradientHook
         kernelSet = new HashSet<Tensor>(this.kernels, ReferenceEqualityComparer.Instance);
     }
 
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    public void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads)
     {
         for (var i = 0; i < parameters.Count; i++)
             if (kernelSet.Contains(parameters[i])) adjust(parameters[i], grads[i]);

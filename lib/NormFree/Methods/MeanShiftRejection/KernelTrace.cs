@@ -1,7 +1,6 @@
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
@@ -55,7 +54,7 @@ public sealed class KernelTrace : IGradientHook
 
     /// <summary>The gradient hook: counts the updates done before this step and reads the kernels every
     /// <see cref="every"/> of them. The gradients are left alone.</summary>
-    public void apply(IReadOnlyList<Tensor> parameters, IReadOnlyList<Tensor> grads)
+    public void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads)
     {
         if (updates > 0 && updates % every == 0) record(updates);
         updates++;
@@ -67,7 +66,7 @@ public sealed class KernelTrace : IGradientHook
     public double[] norms()
     {
         using var _ = torch.no_grad();
-        return kernels.SelectMany(k => { using var n = msr.filter_norms(k); using var d = n.to(DType.Float64); return d.data<double>(); }).ToArray();
+        return kernels.SelectMany(k => { using var n = msr.filter_norms(k); using var d = n.to(ScalarType.Float64); return d.data<double>(); }).ToArray();
     }
 
     /// <summary>Reads the kernels now (after <paramref name="step"/> optimizer updates) and appends a snapshot. The first

@@ -105,17 +105,17 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
 /// <para>With <c>Protocol.CheckpointDir</c> set, each arm writes under a folder of its own and a rerun resumes; a run
 /// read back finished from its checkpoint has only its initial kernel reading and no training accuracy.</para></summary>
 public sealed class MsrExperiment(ResNetConfig net, TrainConfig protocol, IReadOnlyList<ulong> seeds,
-    TensorDataset train, TensorDataset test, TensorDataset trainEval, int traceEvery)
+    InMemoryDataset train, InMemoryDataset test, InMemoryDataset trainEval, int traceEvery)
 {
     readonly Dictionary<MsrArm, ArmResult> results = [];
 
     public ResNetConfig Net => net;
     public TrainConfig Protocol => protocol;
     public IReadOnlyList<ulong> Seeds => seeds;
-    public TensorDataset Train => train;
-    public TensorDataset Test => test;
+    public InMemoryDataset Train => train;
+    public InMemoryDataset Test => test;
     /// <summary>Training examples for the end-of-run, eval-mode training accuracy.</summary>
-    public TensorDataset TrainEval => trainEval;
+    public InMemoryDataset TrainEval => trainEval;
     public int TraceEvery => traceEvery;
 
     /// <summary>Every arm run so far, in order.</summary>
@@ -129,7 +129,7 @@ public sealed class MsrExperiment(ResNetConfig net, TrainConfig protocol, IReadO
         {
             CheckpointDir = protocol.CheckpointDir is { } dir ? Path.Combine(dir, FolderName(arm)) : null,
         };
-        var evalLoader = new DataLoader(trainEval, config.EvalBatchSize, device: config.Device,
+        var evalLoader = new BatchLoader(trainEval, config.EvalBatchSize, device: config.Device,
             transforms: config.Augmentation.OfType<Normalize>());
         var traces = new List<KernelTrace>();
         var trainAccuracies = new List<double>();

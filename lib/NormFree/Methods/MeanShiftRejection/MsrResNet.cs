@@ -2,7 +2,6 @@ using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
@@ -29,7 +28,7 @@ public static class MsrResNet
     /// <summary>The builder choices of Mean Shift Rejection.</summary>
     public static ResNetParts Parts(MsrConfig config) => new()
     {
-        Conv = s => new WeightNorm(new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias),
+        Conv = s => new WeightNorm(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias),
             WeightNormMode.Exponential, config.InitialScale),
         BlockInput = config.Noise > 0 ? _ => new MultiplicativeNoise(config.Noise) : null,
         Init = model => initialize(model, config),

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
@@ -8,12 +7,12 @@ namespace NormFree.Methods.MeanShiftRejection;
 /// The paper puts it at the input of every residual unit (<see cref="Models.ResNetParts.BlockInput"/>), where
 /// both the branch and the shortcut see it, with a = 0.1, as a stand-in for the minibatch noise of BatchNorm.
 /// <para>Shapes: (B, C, ...) → the same.</para></summary>
-public sealed class MultiplicativeNoise : Module
+public sealed class MultiplicativeNoise : nn.Module<Tensor, Tensor>
 {
     /// <summary>a: the half-width of the uniform factor around 1.</summary>
     public double amplitude { get; }
 
-    public MultiplicativeNoise(double amplitude = 0.1)
+    public MultiplicativeNoise(double amplitude = 0.1) : base(nameof(MultiplicativeNoise))
     {
         msr.CheckAmplitude(amplitude);
         this.amplitude = amplitude;
@@ -21,5 +20,4 @@ public sealed class MultiplicativeNoise : Module
 
     public override Tensor forward(Tensor input) => msr.multiplicative_noise(input, amplitude, training);
 
-    protected override string extra_repr() => $"amplitude={amplitude}";
 }

@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Peers;
 
@@ -21,11 +20,11 @@ public sealed class NFBlock : ResidualBlock
     public double alpha { get; }
     /// <summary>β_i: the expected standard deviation of the block's input h_i.</summary>
     public double beta { get; }
-    public Module act1 { get; }
+    public nn.Module<Tensor, Tensor> act1 { get; }
     /// <summary>The branch after act1: conv, act, conv (, act, conv).</summary>
-    public IReadOnlyList<Module> branch { get; }
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> branch { get; }
     /// <summary>The 1×1 projection of x where the shape changes; null: the skip is h_i.</summary>
-    public Module? shortcut { get; }
+    public nn.Module<Tensor, Tensor>? shortcut { get; }
 
     /// <param name="bottleneck">1×1 → 3×3 → 1×1 with <see cref="Bottleneck.expansion"/>·planes outputs (the
     /// reference code's block); false: two 3×3 convs with planes outputs (the CIFAR nets).</param>
@@ -39,15 +38,17 @@ public sealed class NFBlock : ResidualBlock
         this.alpha = alpha;
         this.beta = beta;
         var p = ctx.Planes;
-        act1 = register_module("act1", ctx.act());
-        Module[] layers = bottleneck
+        act1 = ctx.act();
+        register_module("act1", act1);
+        nn.Module<Tensor, Tensor>[] layers = bottleneck
             ? [ctx.conv(ctx.InChannels, p, 1), ctx.act(), ctx.conv(p, p, 3, ctx.Stride), ctx.act(), ctx.conv(p, outChannels, 1)]
             : [ctx.conv(ctx.InChannels, p, 3, ctx.Stride), ctx.act(), ctx.conv(p, p, 3)];
         for (var i = 0; i < layers.Length; i++)
             register_module(i % 2 == 0 ? $"conv{i / 2 + 1}" : $"act{i / 2 + 2}", layers[i]);
         branch = layers;
         if (ctx.InChannels != outChannels || ctx.Stride != 1)
-            shortcut = register_module("shortcut", ctx.conv(ctx.InChannels, outChannels, 1, ctx.Stride));
+            shortcut = ctx.conv(ctx.InChannels, outChannels, 1, ctx.Stride);
+            register_module("shortcut", shortcut);
     }
 
     public override Tensor forward(Tensor h)
@@ -62,5 +63,4 @@ public sealed class NFBlock : ResidualBlock
         return skip + scaled;
     }
 
-    protected override string extra_repr() => $"{in_channels} → {out_channels}, α={alpha}, β={beta:G6}";
 }

@@ -54,13 +54,13 @@ public static class NFResNet
     /// skip_gain): every block then starts as its skip path.</param>
     public static ResNetParts Parts(double alpha = DefaultAlpha, bool skipinit = false) => new()
     {
-        Conv = s => new ScaledWeightStandardization(new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
+        Conv = s => new ScaledWeightStandardization(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
         Activation = ScaledActivation.relu,
         Block = ctx => new NFBlock(ctx, alpha, Math.Sqrt(expected_input_variance(ctx.Config, ctx.Stage, ctx.Index, alpha)),
             ctx.Config.Block == BlockKind.Bottleneck),
         Stem = (c, p) => p.conv(c, c.InChannels, c.StemWidth, 3),
-        Head = (c, p, channels) => new Sequential(
-            ("act", p.act()), ("pool", new AdaptiveAvgPool2d(1)), ("flatten", new Flatten()), ("fc", new Linear(channels, c.NumClasses))),
+        Head = (c, p, channels) => nn.Sequential(
+            ("act", p.act()), ("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(channels, c.NumClasses))),
         BranchEnd = skipinit ? SkipInit.Parts(alpha: 0).BranchEnd : null,
         Init = initialize,
     };

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.Peers;
 
@@ -14,15 +13,15 @@ namespace NormFree.Methods.Peers;
 /// <para>Shapes: those of the wrapped layer.</para>
 /// <para>NOTE: as the reference code (nfnets/base.py, WSConv2D) the denominator is √max(N·σ², ε) with ε = 1e-4, so
 /// a unit whose weights are (near) constant does not divide by zero.</para></summary>
-public sealed class ScaledWeightStandardization : Module
+public sealed class ScaledWeightStandardization : nn.Module<Tensor, Tensor>
 {
     /// <summary>ε of √max(N·σ², ε), from the reference code.</summary>
     public const double DefaultEps = 1e-4;
 
-    public WeightedLayer layer { get; }
+    public nn.Module<Tensor, Tensor> layer { get; }
 
     /// <summary>Per-unit gain g (C_out), init 1.</summary>
-    public Parameter gain { get; }
+    public Parameter gain { get; private set; }
 
     public double eps { get; }
 
@@ -33,13 +32,15 @@ public sealed class ScaledWeightStandardization : Module
     public long fan_in => weight_v.numel() / weight_v.size(0);
 
     /// <param name="layer">The layer to standardise; this module takes ownership of it.</param>
-    public ScaledWeightStandardization(WeightedLayer layer, double eps = DefaultEps)
+    public ScaledWeightStandardization(nn.Module<Tensor, Tensor> layer, double eps = DefaultEps) : base(nameof(ScaledWeightStandardization))
     {
         if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "ε must be ≥ 0");
         this.eps = eps;
         using var g = torch.ones([layer.out_units], layer.weight.dtype, layer.weight.device);
-        gain = register_parameter("gain", new Parameter(g))!;
-        this.layer = register_module("layer", layer);
+        gain = new Parameter(g);
+        register_parameter("gain", gain);
+        this.layer = layer;
+        register_module("layer", this.layer);
     }
 
     /// <summary>Re-initialises V and b (the layer's own init) and sets g = 1.</summary>
@@ -75,5 +76,4 @@ public sealed class ScaledWeightStandardization : Module
         return layer.forward_with(input, w);
     }
 
-    protected override string extra_repr() => $"eps={eps}";
 }

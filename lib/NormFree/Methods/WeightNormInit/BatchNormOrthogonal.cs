@@ -1,7 +1,6 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 

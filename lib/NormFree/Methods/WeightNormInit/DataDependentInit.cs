@@ -1,6 +1,5 @@
 using NormFree.Analysis;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 
@@ -23,7 +22,7 @@ public static class DataDependentInit
 
     /// <summary>Initialises g and b of every <see cref="WeightNorm"/> of <paramref name="model"/> from
     /// <paramref name="batch"/> (each layer must have a bias and be called once per forward pass).</summary>
-    public static void apply(Module model, Tensor batch)
+    public static void apply(nn.Module<Tensor, Tensor> model, Tensor batch)
     {
         var layers = model.modules().OfType<WeightNorm>().ToList();
         if (layers.Count == 0) throw new ArgumentException("the model has no WeightNorm layer to initialise", nameof(model));

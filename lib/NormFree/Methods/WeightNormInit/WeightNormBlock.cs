@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 
@@ -12,10 +11,10 @@ namespace NormFree.Methods.WeightNormInit;
 /// <para>Shapes: (B, C_in, H, W) → (B, planes, H/s, W/s).</para></summary>
 public sealed class WeightNormBlock : ResidualBlock
 {
-    public Module conv1 { get; }
-    public Module act { get; }
-    public Module conv2 { get; }
-    public Module shortcut { get; }
+    public nn.Module<Tensor, Tensor> conv1 { get; }
+    public nn.Module<Tensor, Tensor> act { get; }
+    public nn.Module<Tensor, Tensor> conv2 { get; }
+    public nn.Module<Tensor, Tensor> shortcut { get; }
 
     /// <summary>b, the block's 0-based position within its stage.</summary>
     public int index { get; }
@@ -27,10 +26,14 @@ public sealed class WeightNormBlock : ResidualBlock
     {
         index = ctx.Index;
         blocks_in_stage = ctx.BlocksInStage;
-        conv1 = register_module("conv1", ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride));
-        act = register_module("act", ctx.act());
-        conv2 = register_module("conv2", ctx.conv(ctx.Planes, ctx.Planes, 3));
-        shortcut = register_module("shortcut", ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false));
+        conv1 = ctx.conv(ctx.InChannels, ctx.Planes, 3, ctx.Stride);
+        register_module("conv1", conv1);
+        act = ctx.act();
+        register_module("act", act);
+        conv2 = ctx.conv(ctx.Planes, ctx.Planes, 3);
+        register_module("conv2", conv2);
+        shortcut = ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false);
+        register_module("shortcut", shortcut);
     }
 
     public override Tensor forward(Tensor x)
@@ -40,5 +43,4 @@ public sealed class WeightNormBlock : ResidualBlock
         return skip + branch_output(branch); // no ReLU after the sum (§4)
     }
 
-    protected override string extra_repr() => $"{in_channels} → {out_channels}, block {index + 1} of {blocks_in_stage}";
 }

@@ -1,5 +1,4 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 
@@ -25,16 +24,16 @@ public static class WeightNormMlp
             throw new ArgumentException("the data-dependent init needs an init batch", nameof(init_batch));
         if (scheme == WeightNormScheme.StageWiseHanin)
             throw new ArgumentException("stage-wise Hanin is defined for the convs of a ResNet, not for feedforward layers", nameof(scheme));
-        var net = new Sequential(("flatten", new Flatten()));
+        var net = nn.Sequential(("flatten", nn.Flatten()));
         var fanIn = in_features;
         for (var l = 0; l < widths.Count; l++)
         {
-            var layer = new WeightNorm(new Linear(fanIn, widths[l]));
+            var layer = new WeightNorm(nn.Linear(fanIn, widths[l]));
             WeightNormSchemes.init_(layer, scheme, WeightNormRole.Hidden, generator: generator);
-            net.append($"fc{l + 1}", layer).append($"relu{l + 1}", new ReLU());
+            net.append($"fc{l + 1}", layer).append($"relu{l + 1}", nn.ReLU());
             fanIn = widths[l];
         }
-        net.append("classifier", new Linear(fanIn, num_classes));
+        net.append("classifier", nn.Linear(fanIn, num_classes));
         if (scheme == WeightNormScheme.DataDependent) DataDependentInit.apply(net, init_batch!);
         return net;
     }

@@ -1,6 +1,5 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 
@@ -32,10 +31,10 @@ public static class WeightNormResNet
     /// g = 1; <see cref="Build"/> then runs <see cref="DataDependentInit"/>.</summary>
     public static ResNetParts Parts(WeightNormScheme scheme, Generator? generator = null) => new()
     {
-        Conv = s => new WeightNorm(new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
+        Conv = s => new WeightNorm(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
         Block = ctx => new WeightNormBlock(ctx),
         Stem = (c, p) => p.conv(c, c.InChannels, c.StemWidth, 3),
-        Head = (c, _, channels) => new Sequential(("pool", new AdaptiveAvgPool2d(1)), ("flatten", new Flatten()), ("fc", new Linear(channels, c.NumClasses))),
+        Head = (c, _, channels) => nn.Sequential(("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(channels, c.NumClasses))),
         Init = net => Initialise(net, scheme, generator),
     };
 
@@ -59,7 +58,7 @@ public static class WeightNormResNet
         {
             if (block is not WeightNormBlock wb)
                 throw new ArgumentException($"expected WeightNormBlock blocks, got {block.GetType().Name}", nameof(net));
-            void Init(Module conv, WeightNormRole role) =>
+            void Init(nn.Module<Tensor, Tensor> conv, WeightNormRole role) =>
                 WeightNormSchemes.init_(Expect(conv, role.ToString()), scheme, role, wb.index, wb.blocks_in_stage, generator);
             Init(wb.conv1, WeightNormRole.BlockConv1);
             Init(wb.conv2, WeightNormRole.BlockConv2);
@@ -67,6 +66,6 @@ public static class WeightNormResNet
         }
     }
 
-    static WeightNorm Expect(Module m, string what) =>
+    static WeightNorm Expect(nn.Module<Tensor, Tensor> m, string what) =>
         m as WeightNorm ?? throw new ArgumentException($"expected the {what} conv to be a WeightNorm, got {m.GetType().Name}");
 }

@@ -1,6 +1,5 @@
 using NormFree.Init;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Methods.WeightNormInit;
 

@@ -1,9 +1,8 @@
 using NormFree.Notebooks;
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
-/// <summary>Batches of a <see cref="TensorDataset"/>: optional shuffling, drop-last, the move to a device, uint8 → float
+/// <summary>Batches of a <see cref="InMemoryDataset"/>: optional shuffling, drop-last, the move to a device, uint8 → float
 /// [0, 1] scaling, batched transforms (augmentation, normalization) and optional mixup.
 /// <para>Reproducible and resumable without saved state: epoch e's permutation is drawn from a generator seeded by
 /// (seed, e), and batch b's random transforms from one seeded by (seed, e, b). So <c>epoch(e, start_batch: b)</c>
@@ -12,12 +11,12 @@ namespace NormFree.Data;
 /// A batch is valid until the next one is fetched.</para>
 /// <para>The device: the <c>device</c> argument, default cpu (a <see cref="NormFree.Training.Trainer"/> passes its config's). The
 /// data set stays where it is (usually the CPU); each batch is gathered there and copied to the device as uint8.
-/// NOTE: batches are not staged in pinned (page-locked) host memory, as PyTorch's <c>DataLoader(pin_memory=True)</c>
+/// NOTE: batches are not staged in pinned (page-locked) host memory, as PyTorch's <c>BatchLoader(pin_memory=True)</c>
 /// does to overlap the copy with GPU work: libtorch's pin_memory needs a CUDA build (a CPU-only one refuses it), so that
 /// path cannot be checked where the tests run; a CIFAR batch is 128·3·32·32 bytes = 393 KB.</para></summary>
-public sealed class DataLoader
+public sealed class BatchLoader
 {
-    public TensorDataset dataset { get; }
+    public InMemoryDataset dataset { get; }
     public long batch_size { get; }
     public bool shuffle { get; }
     public bool drop_last { get; }
@@ -27,7 +26,7 @@ public sealed class DataLoader
     /// <summary>mixup's α (0: off).</summary>
     public double mixup_alpha { get; }
 
-    public DataLoader(TensorDataset dataset, long batch_size, bool shuffle = false, bool drop_last = false, ulong seed = 0,
+    public BatchLoader(InMemoryDataset dataset, long batch_size, bool shuffle = false, bool drop_last = false, ulong seed = 0,
         Device? device = null, IEnumerable<IBatchTransform>? transforms = null, double mixup_alpha = 0)
     {
         if (batch_size < 1) throw new ArgumentOutOfRangeException(nameof(batch_size), batch_size, "batch size must be ≥ 1");
@@ -37,7 +36,7 @@ public sealed class DataLoader
         this.shuffle = shuffle;
         this.drop_last = drop_last;
         this.seed = seed;
-        this.device = (device ?? Device.CPU).EnsureAvailable();
+        this.device = (device ?? torch.CPU).EnsureAvailable();
         this.transforms = transforms?.ToArray() ?? [];
         this.mixup_alpha = mixup_alpha;
     }
@@ -87,12 +86,12 @@ public sealed class DataLoader
         using var scope = torch.NewDisposeScope();
         var start = b * batch_size;
         var count = Math.Min(batch_size, dataset.Count - start);
-        var indices = order is null ? torch.arange(start, start + count, dtype: DType.Int64) : order.narrow(0, start, count);
+        var indices = order is null ? torch.arange(start, start + count, dtype: ScalarType.Int64) : order.narrow(0, start, count);
         indices = indices.to(dataset.inputs.device);                                             // the data set may live on a GPU
         var x = dataset.inputs.index_select(0, indices).to(device);                              // (B, C, H, W), stored dtype
         var y = dataset.targets.index_select(0, indices).to(device);                             // (B)
         // Pixels travel as uint8 (4× less to copy) and become float [0, 1] on the device.
-        x = x.dtype == DType.UInt8 ? x.to(DType.Float32).div_(255) : x.to(DType.Float32);
+        x = x.dtype == ScalarType.Byte ? x.to(ScalarType.Float32).div_(255) : x.to(ScalarType.Float32);
         using var g = new Generator(Mix(seed, (ulong)epoch, (ulong)b));
         foreach (var t in transforms) x = t.apply(x, g);
         if (mixup_alpha > 0)

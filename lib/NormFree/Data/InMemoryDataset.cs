@@ -1,12 +1,11 @@
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Data;
 
 /// <summary>A labelled data set held in memory: <see cref="inputs"/> (N, C, H, W) — uint8 pixels in [0, 255] as the
 /// files store them (4× less memory; the loader scales them to float [0, 1] per batch), or float — and
 /// <see cref="targets"/> (N) int64 class indices in [0, num_classes). The data set owns both tensors.</summary>
-public sealed class TensorDataset : IDisposable
+public sealed class InMemoryDataset : IDisposable
 {
     public Tensor inputs { get; }
     public Tensor targets { get; }
@@ -14,14 +13,14 @@ public sealed class TensorDataset : IDisposable
     public string name { get; }
 
     /// <summary>Takes ownership of <paramref name="inputs"/> and <paramref name="targets"/> (out of any dispose scope).</summary>
-    public TensorDataset(Tensor inputs, Tensor targets, int num_classes, string name = "")
+    public InMemoryDataset(Tensor inputs, Tensor targets, int num_classes, string name = "")
     {
         var n = inputs.shape;
         var t = targets.shape;
         if (n.Length < 2) throw new ArgumentException($"inputs must be (N, ...) with at least 2 dimensions, got shape {Shapes.Format(n)}", nameof(inputs));
         if (t.Length != 1 || t[0] != n[0])
             throw new ArgumentException($"targets must be (N) = ({n[0]}), got shape {Shapes.Format(t)}", nameof(targets));
-        if (targets.dtype != DType.Int64) throw new ArgumentException($"targets must be int64 class indices, got {targets.dtype}", nameof(targets));
+        if (targets.dtype != ScalarType.Int64) throw new ArgumentException($"targets must be int64 class indices, got {targets.dtype}", nameof(targets));
         if (num_classes < 1) throw new ArgumentOutOfRangeException(nameof(num_classes), num_classes, "need at least one class");
         if (n[0] > 0)
         {
@@ -42,11 +41,11 @@ public sealed class TensorDataset : IDisposable
     public long[] example_shape => inputs.shape[1..];
 
     /// <summary>A new data set with the examples at <paramref name="indices"/> (copies).</summary>
-    public TensorDataset subset(Tensor indices) =>
+    public InMemoryDataset subset(Tensor indices) =>
         new(inputs.index_select(0, indices), targets.index_select(0, indices), num_classes, name);
 
     /// <summary>The first <paramref name="count"/> examples (copies), e.g. a quick profile's smaller training set.</summary>
-    public TensorDataset take(long count)
+    public InMemoryDataset take(long count)
     {
         if (count < 0 || count > Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"the data set has {Count} examples");
         using var first = inputs.narrow(0, 0, count);
@@ -59,7 +58,7 @@ public sealed class TensorDataset : IDisposable
     public (double[] mean, double[] std) channel_statistics()
     {
         using var scope = torch.NewDisposeScope();
-        var x = inputs.dtype == DType.UInt8 ? inputs.to(DType.Float64).div_(255) : inputs.to(DType.Float64);
+        var x = inputs.dtype == ScalarType.Byte ? inputs.to(ScalarType.Float64).div_(255) : inputs.to(ScalarType.Float64);
         var dims = Enumerable.Range(0, x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
         return (x.mean(dims).data<double>(), x.std(dims, unbiased: false).data<double>());
     }
@@ -70,5 +69,5 @@ public sealed class TensorDataset : IDisposable
         targets.Dispose();
     }
 
-    public override string ToString() => $"TensorDataset({name}, {Count} × {Shapes.Format(example_shape)}, {num_classes} classes, {inputs.dtype})";
+    public override string ToString() => $"InMemoryDataset({name}, {Count} × {Shapes.Format(example_shape)}, {num_classes} classes, {inputs.dtype})";
 }
