@@ -179,8 +179,8 @@ public static class init
     {
         var transpose = rows < cols; // QR gives orthonormal columns: work on the tall matrix
         long[] shape = transpose ? [cols, rows] : [rows, cols];
-        using var a = torch.randn(shape, like.dtype, generator is null ? like.device : torch.CPU, generator);
-        var (q, r) = torch.linalg_qr(a);
+        using var a = torch.randn(shape, like.dtype, generator is null ? like.device : torch.CPU, generator: generator);
+        var (q, r) = torch.linalg.qr(a);
         using (q)
         using (r)
         {

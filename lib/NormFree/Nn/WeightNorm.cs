@@ -1,3 +1,5 @@
+using NormFree.Init;
+
 namespace NormFree.Nn;
 
 /// <summary>How <see cref="WeightNorm"/> builds the effective weight from the direction V and the per-unit gain g.</summary>
@@ -81,7 +83,7 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
     public Tensor unit_norms()
     {
         var dims = Enumerable.Range(1, weight_v.dim() - 1).Select(d => (long)d).ToArray();
-        return weight_v.norm(2, dims);
+        return torch.linalg.vector_norm(weight_v, 2, dims);
     }
 
     /// <summary>The effective weight W (same shape as V), differentiable in g and V.</summary>
@@ -116,7 +118,7 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
         var plain = WeightedLayer.create_like(layer);
         using var _ = torch.no_grad();
         using var w = weight();
-        plain.to(w.dtype, w.device);
+        plain.to(w.device).to(w.dtype);
         WeightedLayer.weight(plain).copy_(w);
         if (WeightedLayer.bias(layer) is { } b) WeightedLayer.bias(plain)!.copy_(b);
         return plain;

@@ -33,7 +33,7 @@ public sealed class AdaptiveGradientClipping : IGradientHook
         var rank = x.dim();
         if (rank <= 1) return x.norm();
         var dims = Enumerable.Range(1, rank - 1).Select(d => (long)d).ToArray();
-        return x.norm(2, dims, keepdim: true);
+        return torch.linalg.vector_norm(x, 2, dims, keepdim: true);
     }
 
     public void apply(IReadOnlyList<Parameter> parameters, IReadOnlyList<Tensor> grads)

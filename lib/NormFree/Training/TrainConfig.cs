@@ -43,9 +43,9 @@ public sealed record TrainConfig
     /// <summary>Seeds model-independent randomness: the global generator at the start (dropout) and the data loader
     /// (shuffling, augmentation, mixup). Seed the model's initialisation yourself (the multi-seed runner does).</summary>
     public ulong Seed { get; init; } = 0;
-    /// <summary>Where the model and the batches live; default <see cref="torch.default_device"/> (cuda when
+    /// <summary>Where the model and the batches live; default <see cref="Devices.default_device"/> (cuda when
     /// available, else cpu; env NORMFREE_DEVICE).</summary>
-    public Device Device { get; init; } = torch.default_device;
+    public Device Device { get; init; } = Devices.default_device;
 
     // ---- stopping rules ----
     public DivergenceRule Divergence { get; init; } = new();
