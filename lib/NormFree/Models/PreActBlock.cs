@@ -35,8 +35,10 @@ public sealed class PreActBlock : ResidualBlock
         conv2 = ctx.conv(ctx.Planes, ctx.Planes, 3);
         register_module("conv2", conv2);
         if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
+        {
             shortcut = ctx.shortcut(ctx.InChannels, ctx.Planes, ctx.Stride, withNorm: false);
             register_module("shortcut", shortcut);
+        }
     }
 
     public override Tensor forward(Tensor x)

@@ -18,7 +18,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
     /// <summary>Channels entering the head.</summary>
     public long feature_channels { get; }
 
-    ResNet(ResNetConfig config, ResNetParts parts)
+    ResNet(ResNetConfig config, ResNetParts parts) : base(nameof(ResNet))
     {
         if (config.BlocksPerStage.Length != config.Widths.Length || config.BlocksPerStage.Length == 0)
             throw new ArgumentException($"{config.Name}: BlocksPerStage ({config.BlocksPerStage.Length}) and Widths ({config.Widths.Length}) must name the same, non-zero number of stages");
@@ -49,7 +49,8 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
                 blockList.Add(block);
                 channels = block.out_channels; // a block may change the width (e.g. Farkas blocks add a channel)
             }
-            stageList.Add(register_module($"stage{k + 1}", stage));
+            register_module($"stage{k + 1}", stage);
+            stageList.Add(stage);
         }
         stages = stageList;
         blocks = blockList;

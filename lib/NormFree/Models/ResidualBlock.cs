@@ -20,8 +20,10 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
     {
         this.in_channels = in_channels;
         this.out_channels = out_channels;
-        if (input is not null) this.input = register_module("input", input);
-        if (branch_end is not null) this.branch_end = register_module("branch_end", branch_end);
+        this.input = input;
+        this.branch_end = branch_end;
+        if (input is not null) register_module("input", input);
+        if (branch_end is not null) register_module("branch_end", branch_end);
     }
 
     public long in_channels { get; }
@@ -62,6 +64,16 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Applies <paramref name="layers"/> in order, disposing the intermediates (<see cref="Sequential.chain"/>).</summary>
-    protected static Tensor chain(Tensor input, params nn.Module<Tensor, Tensor>[] layers) => Sequential.chain(input, layers);
+    protected static Tensor chain(Tensor input, params nn.Module<Tensor, Tensor>[] layers)
+    {
+        var x = input;
+        foreach (var layer in layers)
+        {
+            var y = layer.call(x);
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, y)) x.Dispose();
+            x = y;
+        }
+        return ReferenceEquals(x, input) ? input.alias() : x;
+    }
 
 }

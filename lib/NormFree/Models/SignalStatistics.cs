@@ -24,27 +24,28 @@ public static class SignalStatistics
         }
         var branchVariance = new Dictionary<ResidualBlock, double>();
         var results = new List<BlockSignal>();
-        var hooks = new List<IDisposable>();
+        var hooks = new List<Action>(); // removers
         foreach (var block in names.Keys)
         {
-            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = channel_moments(branch).variance));
+            hooks.Add(block.register_branch_hook((b, branch) => branchVariance[b] = channel_moments(branch).variance).Dispose);
             hooks.Add(block.register_forward_hook((m, _, output) =>
             {
                 var b = (ResidualBlock)m;
                 var (meanSq, variance) = channel_moments(output);
                 var (stage, index) = position.GetValueOrDefault(b, (-1, -1));
                 results.Add(new BlockSignal(names[b], stage, index, meanSq, variance, branchVariance.GetValueOrDefault(b, double.NaN)));
-            }));
+                return output; // unchanged
+            }).remove);
         }
         try
         {
             using var _ = torch.no_grad();
-            using var x = input.to(model.device ?? input.device);
+            using var x = input.to(model.parameters().FirstOrDefault()?.device ?? input.device);
             using var output = model.call(x);
         }
         finally
         {
-            foreach (var h in hooks) h.Dispose();
+            foreach (var remove in hooks) remove();
         }
         return results;
     }
@@ -55,12 +56,12 @@ public static class SignalStatistics
     {
         if (x.dim() < 2)
             throw new ArgumentException($"channel moments need (B, C, ...), got shape [{string.Join(", ", x.shape)}]", nameof(x));
-        var dims = Enumerable.Range(0, x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+        var dims = Enumerable.Range(0, (int)x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
         using var mean = x.mean(dims); // (C)
         using var meanSq = mean * mean;
         using var avgMeanSq = meanSq.mean();
         using var variance = x.var(dims, unbiased: false); // (C)
         using var avgVariance = variance.mean();
-        return (avgMeanSq.item(), avgVariance.item());
+        return (avgMeanSq.ToDouble(), avgVariance.ToDouble());
     }
 }

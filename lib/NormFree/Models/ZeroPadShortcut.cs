@@ -25,8 +25,8 @@ public sealed class ZeroPadShortcut : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         Shapes.Expect(input, 4, "ZeroPadShortcut", $"(B, {in_channels}, H, W)", in_channels);
-        using var rows = input.slice(2, null, null, stride);
-        using var sub = rows.slice(3, null, null, stride); // (B, C_in, ⌈H/s⌉, ⌈W/s⌉)
+        using var rows = input[.., .., TensorIndex.Slice(step: stride)];
+        using var sub = rows[.., .., .., TensorIndex.Slice(step: stride)]; // (B, C_in, ⌈H/s⌉, ⌈W/s⌉)
         var front = (out_channels - in_channels) / 2;
         return F.pad(sub, [0, 0, 0, 0, front, out_channels - in_channels - front]); // (B, C_out, ⌈H/s⌉, ⌈W/s⌉)
     }

@@ -82,7 +82,7 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
     /// <summary>‖V_o‖₂ over each output unit's fan-in: (C_out).</summary>
     public Tensor unit_norms()
     {
-        var dims = Enumerable.Range(1, weight_v.dim() - 1).Select(d => (long)d).ToArray();
+        var dims = Enumerable.Range(1, (int)weight_v.dim() - 1).Select(d => (long)d).ToArray();
         return torch.linalg.vector_norm(weight_v, 2, dims);
     }
 

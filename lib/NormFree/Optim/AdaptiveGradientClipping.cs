@@ -32,7 +32,7 @@ public sealed class AdaptiveGradientClipping : IGradientHook
     {
         var rank = x.dim();
         if (rank <= 1) return x.norm();
-        var dims = Enumerable.Range(1, rank - 1).Select(d => (long)d).ToArray();
+        var dims = Enumerable.Range(1, (int)rank - 1).Select(d => (long)d).ToArray();
         return torch.linalg.vector_norm(x, 2, dims, keepdim: true);
     }
 
