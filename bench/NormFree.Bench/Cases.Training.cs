@@ -1,8 +1,6 @@
 using NormFree.Data;
 using NormFree.Models;
-using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 using NormFree.Training;
 
 namespace NormFree.Bench;
@@ -16,7 +14,7 @@ public static partial class Cases
     {
         torch.manual_seed(0);
         var model = ResNet.Build(ResNetConfig.ResNet20 with { InChannels = 1 });
-        var opt = new SGD(model.parameters(), lr: 0.1, momentum: 0.9, weight_decay: 5e-4);
+        var opt = torch.optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-4);
         var x = torch.randn([128, 1, 28, 28]);                                                  // (B, C, H, W)
         var y = torch.randint(0, 10, [128]);                                                    // (B)
         return () =>
@@ -38,10 +36,10 @@ public static partial class Cases
         var train = Datasets.FashionMnist.load(train: true);
         var test = Datasets.FashionMnist.load(train: false);
         torch.manual_seed(0);
-        var model = new Sequential(
-            new Conv2d(1, 16, 3, padding: 1), new ReLU(), new MaxPool2d(2),
-            new Conv2d(16, 32, 3, padding: 1), new ReLU(), new MaxPool2d(2),
-            new Flatten(), new Linear(32 * 7 * 7, 10));
+        var model = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 10));
         var config = new TrainConfig
         {
             Epochs = 1, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4,

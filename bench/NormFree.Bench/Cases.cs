@@ -1,5 +1,3 @@
-using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Bench;
 

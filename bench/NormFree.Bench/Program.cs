@@ -2,10 +2,10 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using NormFree.Bench;
-using NormFree.Torch;
 
 // ./workbook bench [case ...] [--threads N] [--rounds R] [--target-ms T] [--min-iters K] [--out FILE]
-// Times each case here and in PyTorch (bench/reference.py, same libtorch) with the same intra-op thread count,
+// Times each case here (TorchSharp, libtorch 2.10) and in PyTorch (bench/reference.py: Debian's PyTorch 1.13, another
+// libtorch build) with the same intra-op thread count,
 // alternating the two sides round by round, and reports medians and normfree/pytorch ratios of wall-clock time and of
 // process CPU time.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
@@ -20,7 +20,7 @@ foreach (var name in options.Cases.Where(n => !all.ContainsKey(n)))
 var selected = options.Cases.Count > 0 ? options.Cases : all.Keys.Order().ToList();
 
 using var peer = new PyTorchPeer(options.Python, Path.Combine(options.Root, "bench", "reference.py"), options.Threads);
-Console.WriteLine($"NormFree (libtorch {torch.version}) vs PyTorch ({peer.Banner[6..]}), {options.Threads} threads, " +
+Console.WriteLine($"NormFree (TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}) vs PyTorch ({peer.Banner[6..]}), {options.Threads} threads, " +
                   $"medians of alternating rounds of ~{options.TargetMs} ms each; ms per iteration");
 
 var results = new List<Result>();
@@ -34,7 +34,7 @@ foreach (var name in selected)
     var rounds = options.Rounds ?? Options.RoundsFor(measurementMs);
     CollectGarbage();                                                // earlier cases' tensors go now, not mid-measurement
     var rssBefore = Measure.RssMb();
-    var handlesBefore = torch.native_live_tensors();
+    var handlesBefore = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
     List<Timing> ours = [], theirs = [];
     for (var round = 0; round < rounds; round++)
     {
@@ -44,7 +44,7 @@ foreach (var name in selected)
     }
     CollectGarbage();
     var r = new Result(name, Median(ours), Median(theirs), iterations, rounds, rssBefore, Measure.RssMb(), handlesBefore,
-        torch.native_live_tensors(), Cases.Extra.GetValueOrDefault(name) ?? []);
+        DisposeScopeManager.Statistics.ThreadTotalLiveCount, Cases.Extra.GetValueOrDefault(name) ?? []);
     results.Add(r);
     Console.WriteLine(r.Row(results.Count == 1));
 }
