@@ -101,4 +101,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         using (x) return head.call(x); // (B, NumClasses)
     }
 
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }

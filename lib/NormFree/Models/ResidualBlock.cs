@@ -76,4 +76,7 @@ public abstract class ResidualBlock : nn.Module<Tensor, Tensor>
         return ReferenceEquals(x, input) ? input.alias() : x;
     }
 
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }

@@ -31,4 +31,7 @@ public sealed class ZeroPadShortcut : nn.Module<Tensor, Tensor>
         return F.pad(sub, [0, 0, 0, 0, front, out_channels - in_channels - front]); // (B, C_out, ⌈H/s⌉, ⌈W/s⌉)
     }
 
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }

@@ -5,12 +5,17 @@ namespace NormFree.Nn;
 /// <para>Shapes: any → the same; b (1).</para></summary>
 public sealed class ScalarBias : nn.Module<Tensor, Tensor>
 {
-    public Parameter bias { get; private set; }
+    public Parameter bias
+    {
+        get => bias_;
+        // Module.to() swaps in the moved tensor through this setter: keep the registration in step.
+        private set { bias_ = (Parameter)value.DetachFromDisposeScope(); ConditionallyRegisterParameter(nameof(bias), bias_); }
+    }
+    Parameter bias_ = null!;
 
     public ScalarBias() : base(nameof(ScalarBias))
     {
         bias = new Parameter(torch.zeros([1]));
-        register_parameter("bias", bias);
     }
 
     public void reset_parameters()
@@ -20,4 +25,8 @@ public sealed class ScalarBias : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) => input + bias;
+
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }

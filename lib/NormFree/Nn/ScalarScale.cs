@@ -5,7 +5,13 @@ namespace NormFree.Nn;
 /// <para>Shapes: any → the same; s (1).</para></summary>
 public sealed class ScalarScale : nn.Module<Tensor, Tensor>
 {
-    public Parameter scale { get; private set; }
+    public Parameter scale
+    {
+        get => scale_;
+        // Module.to() swaps in the moved tensor through this setter: keep the registration in step.
+        private set { scale_ = (Parameter)value.DetachFromDisposeScope(); ConditionallyRegisterParameter(nameof(scale), scale_); }
+    }
+    Parameter scale_ = null!;
 
     /// <summary>The value s starts at (and returns to on <see cref="reset_parameters"/>).</summary>
     public double initial { get; }
@@ -14,7 +20,6 @@ public sealed class ScalarScale : nn.Module<Tensor, Tensor>
     {
         this.initial = initial;
         scale = new Parameter(torch.full([1], initial));
-        register_parameter("scale", scale);
     }
 
     public void reset_parameters()
@@ -25,4 +30,7 @@ public sealed class ScalarScale : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => input * scale;
 
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }

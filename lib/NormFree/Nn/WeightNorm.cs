@@ -33,7 +33,13 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
     public WeightNormMode mode { get; }
 
     /// <summary>Per-unit gain g (C_out). A setter because moving the module to another device or dtype replaces it.</summary>
-    public Parameter weight_g { get; private set; }
+    public Parameter weight_g
+    {
+        get => weight_g_;
+        // Module.to() swaps in the moved tensor through this setter: keep the registration in step.
+        private set { weight_g_ = (Parameter)value.DetachFromDisposeScope(); ConditionallyRegisterParameter(nameof(weight_g), weight_g_); }
+    }
+    Parameter weight_g_ = null!;
 
     /// <summary>The direction V: the wrapped layer's weight.</summary>
     public Parameter weight_v => WeightedLayer.weight(layer);
@@ -53,7 +59,6 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
         initialGain = initial_gain;
         var v = WeightedLayer.weight(layer);
         weight_g = new Parameter(torch.empty([v.size(0)], v.dtype, v.device));
-        register_parameter("weight_g", weight_g);
         this.layer = layer;
         register_module("layer", layer);
         reset_gain();
@@ -123,4 +128,8 @@ public sealed class WeightNorm : nn.Module<Tensor, Tensor>
         if (WeightedLayer.bias(layer) is { } b) WeightedLayer.bias(plain)!.copy_(b);
         return plain;
     }
+
+    // Members are registered by name in the constructor; TorchSharp's field scan would register the auto-properties'
+    // backing fields a second time (register_module runs it on every child).
+    protected override void RegisterComponents() { }
 }
