@@ -13,11 +13,11 @@ public abstract class FarkasLayer : nn.Module<Tensor, Tensor>
     public Aggregation aggregation { get; }
 
     /// <summary>The n free rows: (n, in) or (n, C_in, k, k). Setting it registers it as "weight" (Module.to
-    /// replaces it through this setter).</summary>
+    /// replaces it through this setter; protected, not private, so reflection on a derived layer finds it).</summary>
     public Parameter weight
     {
         get => weight_;
-        private set
+        protected set
         {
             weight_ = (Parameter)value.DetachFromDisposeScope();
             ConditionallyRegisterParameter(nameof(weight), weight_);
@@ -30,7 +30,7 @@ public abstract class FarkasLayer : nn.Module<Tensor, Tensor>
     public Parameter bias
     {
         get => bias_;
-        private set
+        protected set
         {
             bias_ = (Parameter)value.DetachFromDisposeScope();
             ConditionallyRegisterParameter(nameof(bias), bias_);
