@@ -1,7 +1,6 @@
 using NormFree.Init;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Optim;
 
 namespace NormFree.Methods.Baselines;
 
@@ -56,13 +55,14 @@ public static class FixUp
 
     /// <summary>The two SGD groups of FixUp's protocol: every weight at <paramref name="lr"/> with
     /// <paramref name="weight_decay"/>, and the scalar biases, the multipliers and the classifier's bias at
-    /// lr × <see cref="ScalarLrFactor"/> without weight decay. Pass them to <c>new SGD(groups, lr, …)</c>; a schedule
-    /// scales both groups alike.
+    /// lr × <see cref="ScalarLrFactor"/> without weight decay. Pass them to <c>torch.optim.SGD(groups, lr, momentum: …)</c>
+    /// (the groups leave momentum and the rest to the optimizer's defaults); a schedule scales both groups alike.
+    /// Call it once the model is on its device: moving a TorchSharp module replaces its parameters.
     /// NOTE: the classifier's bias is in the slow group because the official code picks the group by name ('bias' or
     /// 'scale'); the paper speaks of the scalar biases and multipliers only.
     /// NOTE: the official code decays every parameter; here the slow group is not decayed, as the Farkas protocol
     /// ("weight decay on weights only") that FixUp is compared under in Table 4.</summary>
-    public static List<ParamGroup> parameter_groups(ResNet model, double lr, double weight_decay = 0)
+    public static List<SGD.ParamGroup> parameter_groups(ResNet model, double lr, double weight_decay = 0)
     {
         var slow = model.modules().OfType<ScalarBias>().Select(m => m.bias)
             .Concat(model.modules().OfType<ScalarScale>().Select(m => m.scale))
@@ -71,8 +71,8 @@ public static class FixUp
         var all = model.parameters().ToList();
         return
         [
-            new ParamGroup(all.Where(p => !slow.Contains(p)), lr: lr, weight_decay: weight_decay),
-            new ParamGroup(all.Where(slow.Contains), lr: lr * ScalarLrFactor, weight_decay: 0),
+            new SGD.ParamGroup(all.Where(p => !slow.Contains(p)).ToList(), new SGD.Options { LearningRate = lr, weight_decay = weight_decay }),
+            new SGD.ParamGroup(all.Where(slow.Contains).ToList(), new SGD.Options { LearningRate = lr * ScalarLrFactor, weight_decay = 0 }),
         ];
     }
 

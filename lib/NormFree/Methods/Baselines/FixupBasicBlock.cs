@@ -56,4 +56,8 @@ public sealed class FixupBasicBlock : ResidualBlock
         using var sum = skip + branch_output(branch);
         return act2.call(sum);
     }
+
+    // Every member is registered by name above; skip TorchSharp's field scan (run when a parent registers this
+    // module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

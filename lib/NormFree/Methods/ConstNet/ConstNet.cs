@@ -63,13 +63,13 @@ public static class ConstNet
     public static void AddWeightNoise(nn.Module<Tensor, Tensor> model, double epsilon, Generator? generator = null)
     {
         using var _ = torch.no_grad();
-        foreach (var layer in model.modules().OfType<WeightedLayer>())
+        foreach (var layer in model.modules().OfType<nn.Module<Tensor, Tensor>>().Where(WeightedLayer.Is))
         {
             using var scope = torch.NewDisposeScope();
-            var w = layer.weight;
-            var std = w.std().item();
+            var w = WeightedLayer.weight(layer);
+            var std = w.std().ToDouble();
             if (std == 0) std = Math.Sqrt(2.0 / init.calculate_fan(w));
-            var noise = torch.randn(w.shape, w.dtype, w.device, generator);
+            var noise = torch.randn(w.shape, w.dtype, w.device, generator: generator);
             w.add_(noise * (epsilon * std));
         }
     }

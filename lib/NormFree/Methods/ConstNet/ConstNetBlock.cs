@@ -28,7 +28,8 @@ public sealed class ConstNetBlock : ResidualBlock
     public ConstNetBlock(BlockContext ctx) : base(ctx.InChannels, ctx.Planes)
     {
         var normalization = ctx.Config.Normalization;
-        pre = register_module<nn.Module<Tensor, Tensor>>("pre", normalization ? nn.BatchNorm2d(ctx.InChannels) : new ScalarBias());
+        pre = normalization ? nn.BatchNorm2d(ctx.InChannels) : new ScalarBias();
+        register_module("pre", pre);
         act = ctx.act();
         register_module("act", act);
         conv = nn.Conv2d(ctx.InChannels, ctx.Planes, 3, ctx.Stride, padding: 1, bias: false);
@@ -43,8 +44,10 @@ public sealed class ConstNetBlock : ResidualBlock
             register_module("scale", scale);
         }
         if (ctx.InChannels != ctx.Planes || ctx.Stride != 1)
+        {
             skip = nn.Conv2d(ctx.InChannels, ctx.Planes, 1, ctx.Stride, bias: false);
             register_module("skip", skip);
+        }
     }
 
     public override Tensor forward(Tensor x)
@@ -55,4 +58,8 @@ public sealed class ConstNetBlock : ResidualBlock
         using var identity = skip is null ? x.alias() : skip.call(u);
         return identity + branch_output(branch);
     }
+
+    // Every member is registered by name above; skip TorchSharp's field scan (run when a parent registers this
+    // module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

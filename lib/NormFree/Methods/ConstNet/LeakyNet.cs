@@ -39,9 +39,15 @@ public sealed class LeakyNet : nn.Module<Tensor, Tensor>
         for (var layer = 0; layer < 13; layer++)
         {
             var (outChannels, stride) = layer == 0 ? (16L, 1L) : (widths[(layer - 1) / 4], layer is 5 or 9 ? 2L : 1L);
-            biases.Add(register_module($"b0_{layer}", new ScalarBias()));
-            list.Add(register_module($"conv{layer}", nn.Conv2d(channels, outChannels, 3, stride, padding: 1, bias: false)));
-            norms.Add(register_module<nn.Module<Tensor, Tensor>>($"norm{layer}", normalization && layer % 2 == 1 ? nn.BatchNorm2d(outChannels) : nn.Identity()));
+            var bias = new ScalarBias();
+            register_module($"b0_{layer}", bias);
+            biases.Add(bias);
+            var conv = nn.Conv2d(channels, outChannels, 3, stride, padding: 1, bias: false);
+            register_module($"conv{layer}", conv);
+            list.Add(conv);
+            nn.Module<Tensor, Tensor> norm = normalization && layer % 2 == 1 ? nn.BatchNorm2d(outChannels) : nn.Identity();
+            register_module($"norm{layer}", norm);
+            norms.Add(norm);
             channels = outChannels;
         }
         convs = list;
@@ -95,5 +101,4 @@ public sealed class LeakyNet : nn.Module<Tensor, Tensor>
             return fc.call(pooled);
         }
     }
-
 }

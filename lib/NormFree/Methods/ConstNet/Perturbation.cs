@@ -14,7 +14,7 @@ public static class Perturbation
         using var _ = torch.no_grad();
         var clean = layer.call(x);
         var perturbed = layer.call(x + delta);
-        return (perturbed - clean).norm().item() / delta.norm().item();
+        return (perturbed - clean).norm().ToDouble() / delta.norm().ToDouble();
     }
 
     /// <summary>A perturbation of <paramref name="shape"/> (B, C, …) with zero mean across channels at every

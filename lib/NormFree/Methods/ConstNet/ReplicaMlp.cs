@@ -21,9 +21,9 @@ public sealed class ReplicaMlp : nn.Module<Tensor, Tensor>
             throw new ArgumentException($"the width ({width}) must be a multiple of the number of replicas ({replicas})", nameof(replicas));
         this.replicas = replicas;
         this.epsilon = epsilon;
-        hidden = nn.Linear(inputs, width, bias: false);
+        hidden = nn.Linear(inputs, width, hasBias: false);
         register_module("hidden", hidden);
-        output = nn.Linear(width, classes, bias: false);
+        output = nn.Linear(width, classes, hasBias: false);
         register_module("output", output);
         reset_parameters(generator);
     }
@@ -49,4 +49,7 @@ public sealed class ReplicaMlp : nn.Module<Tensor, Tensor>
         return output.call(a); // (B, classes)
     }
 
+    // Every member is registered by name above; skip TorchSharp's field scan (run when a parent registers this
+    // module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

@@ -30,8 +30,18 @@ public sealed class FarkasBlock : ResidualBlock
     /// <summary>The plain bias-free conv that closes the branch (what <see cref="zero_last"/> zeroes).</summary>
     public Conv2d last { get; }
 
-    /// <summary>(c + 1): b[0:c] for the residual sum's channels, b[c] = β for the extra one.</summary>
-    public Parameter bias { get; private set; }
+    /// <summary>(c + 1): b[0:c] for the residual sum's channels, b[c] = β for the extra one. Setting it registers it
+    /// as "bias" (Module.to replaces it through this setter).</summary>
+    public Parameter bias
+    {
+        get => bias_;
+        private set
+        {
+            bias_ = (Parameter)value.DetachFromDisposeScope();
+            ConditionallyRegisterParameter(nameof(bias), bias_);
+        }
+    }
+    Parameter bias_ = null!;
 
     /// <summary>The normalization after the block's ReLU (BatchNorm2d without affine in the reference nets) or
     /// <see cref="Identity"/>.</summary>
@@ -44,10 +54,8 @@ public sealed class FarkasBlock : ResidualBlock
         this.zero_last = zero_last;
         this.branch = branch;
         register_module("branch", this.branch);
-        this.last = last;
-        using var b = torch.empty([channels + 1]);
-        bias = new Parameter(b);
-        register_parameter("bias", bias);
+        this.last = last; // registered inside the branch
+        bias = new Parameter(torch.empty([channels + 1])); // registers "bias"
         this.norm = norm;
         register_module("norm", this.norm);
         reset_parameters();
@@ -115,4 +123,7 @@ public sealed class FarkasBlock : ResidualBlock
         return norm.call(a);
     }
 
+    // Every member is registered by name in the constructor; skip TorchSharp's field scan (run when a parent registers
+    // this module), which would register the backing fields a second time (and the branch's last conv as "last").
+    protected override void RegisterComponents() { }
 }

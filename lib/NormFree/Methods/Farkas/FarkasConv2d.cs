@@ -36,7 +36,7 @@ public sealed class FarkasConv2d : FarkasLayer
     public override Tensor preactivation(Tensor input)
     {
         Shapes.Expect(input, 4, "FarkasConv2d", $"(B, {in_channels}, H, W)", in_channels);
-        using var y = F.conv2d(input, weight, null, stride, padding); // (B, n, H', W')
+        using var y = F.conv2d(input, weight, null, [stride, stride], [padding, padding]); // (B, n, H', W')
         return FarkasF.preactivation(y, bias, aggregation, 1); // (B, n + 1, H', W')
     }
 }

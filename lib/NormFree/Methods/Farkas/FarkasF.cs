@@ -15,7 +15,7 @@ public static class FarkasF
         return aggregation switch
         {
             Aggregation.Sum => negative.sum(dim, keepdim: true),
-            Aggregation.Mean => negative.mean(dim, keepdim: true),
+            Aggregation.Mean => negative.mean([dim], keepdim: true),
             _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, "unknown aggregation"),
         };
     }

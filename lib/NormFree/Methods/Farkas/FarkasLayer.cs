@@ -12,21 +12,37 @@ public abstract class FarkasLayer : nn.Module<Tensor, Tensor>
 {
     public Aggregation aggregation { get; }
 
-    /// <summary>The n free rows: (n, in) or (n, C_in, k, k).</summary>
-    public Parameter weight { get; private set; }
+    /// <summary>The n free rows: (n, in) or (n, C_in, k, k). Setting it registers it as "weight" (Module.to
+    /// replaces it through this setter; protected, not private, so reflection on a derived layer finds it).</summary>
+    public Parameter weight
+    {
+        get => weight_;
+        protected set
+        {
+            weight_ = (Parameter)value.DetachFromDisposeScope();
+            ConditionallyRegisterParameter(nameof(weight), weight_);
+        }
+    }
+    Parameter weight_ = null!;
 
-    /// <summary>(n + 1): b[0:n] for the free units, b[n] = β for the extra one (used through the clamp).</summary>
-    public Parameter bias { get; private set; }
+    /// <summary>(n + 1): b[0:n] for the free units, b[n] = β for the extra one (used through the clamp). Registered
+    /// as "bias", as <see cref="weight"/>.</summary>
+    public Parameter bias
+    {
+        get => bias_;
+        protected set
+        {
+            bias_ = (Parameter)value.DetachFromDisposeScope();
+            ConditionallyRegisterParameter(nameof(bias), bias_);
+        }
+    }
+    Parameter bias_ = null!;
 
     protected FarkasLayer(long[] weightShape, Aggregation aggregation) : base(nameof(FarkasLayer))
     {
         this.aggregation = aggregation;
-        using var w = torch.empty(weightShape);
-        weight = new Parameter(w);
-        register_parameter("weight", weight);
-        using var b = torch.empty([weightShape[0] + 1]);
-        bias = new Parameter(b);
-        register_parameter("bias", bias);
+        weight = new Parameter(torch.empty(weightShape)); // registers "weight"
+        bias = new Parameter(torch.empty([weightShape[0] + 1])); // registers "bias"
         reset_parameters();
     }
 
@@ -62,4 +78,8 @@ public abstract class FarkasLayer : nn.Module<Tensor, Tensor>
     protected static long FreeUnits(string layer, long outputs) => outputs >= 2
         ? outputs - 1
         : throw new ArgumentException($"{layer} needs at least one free unit besides the aggregated one: outputs ≥ 2, got {outputs}");
+
+    // The parameters register themselves (see their setters); skip TorchSharp's field scan (run when a parent
+    // registers this module), which would register the backing fields a second time.
+    protected override void RegisterComponents() { }
 }

@@ -3,8 +3,9 @@ using NormFree.Optim;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
-/// <summary>An optimizer gradient hook that edits the gradients of a chosen set of conv kernels (CZMG, LUMA) and
-/// leaves every other gradient alone.</summary>
+/// <summary>A gradient hook that edits the gradients of a chosen set of conv kernels (CZMG, LUMA) and leaves every
+/// other gradient alone. The kernels are matched by reference: make the hook once the model is on its device (moving
+/// a TorchSharp module replaces its parameters).</summary>
 public abstract class KernelGradientHook : IGradientHook
 {
     readonly HashSet<Tensor> kernelSet;

@@ -24,9 +24,10 @@ public sealed record KernelSnapshot(long Step, double MeanNorm, double StdNorm, 
 /// <see cref="DeflationThreshold"/> = 10 % of its own magnitude at the first reading (at init): relative, because He
 /// init starts filters at different magnitudes (‖W_f‖² ≈ 2·fan_in/fan_in = 2 for a same-width 3×3 conv, 1 where the
 /// width doubles), CZMI at 1.</para>
-/// <para>Read it by hand with <see cref="record"/>, or register it as the optimizer's last gradient hook: it then reads
-/// the kernels inside every <see cref="every"/>-th <c>step()</c>, before that step's update, i.e. after the updates done
-/// so far (a trainer needs no per-step callback). The constructor takes the reading at step 0.</para></summary>
+/// <para>Read it by hand with <see cref="record"/>, or hand it to the trainer as the last gradient hook: it then reads
+/// the kernels at every <see cref="every"/>-th step, before that step's update, i.e. after the updates done so far (a
+/// trainer needs no per-step callback). The constructor takes the reading at step 0; make it once the model is on its
+/// device (moving a TorchSharp module replaces its parameters).</para></summary>
 public sealed class KernelTrace : IGradientHook
 {
     /// <summary>A filter is deflated below this fraction of its initial magnitude (our definition, see the NOTE).</summary>
@@ -66,7 +67,7 @@ public sealed class KernelTrace : IGradientHook
     public double[] norms()
     {
         using var _ = torch.no_grad();
-        return kernels.SelectMany(k => { using var n = msr.filter_norms(k); using var d = n.to(ScalarType.Float64); return d.data<double>(); }).ToArray();
+        return kernels.SelectMany(k => { using var n = msr.filter_norms(k); using var d = n.to(ScalarType.Float64); return d.data<double>().ToArray(); }).ToArray();
     }
 
     /// <summary>Reads the kernels now (after <paramref name="step"/> optimizer updates) and appends a snapshot. The first

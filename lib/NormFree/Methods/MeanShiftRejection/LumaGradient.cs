@@ -2,8 +2,8 @@ using NormFree.Nn;
 
 namespace NormFree.Methods.MeanShiftRejection;
 
-/// <summary>LUMA (Ruff et al. 2019, §3.4) as an optimizer gradient hook: adds ∂/∂V λ·Σ_f (‖V_f‖₂ − 1)²
-/// (<see cref="msr.luma_gradient"/>) to the gradient of each of its kernels inside <c>step()</c>. For SGD this is the
+/// <summary>LUMA (Ruff et al. 2019, §3.4) as a gradient hook: adds ∂/∂V λ·Σ_f (‖V_f‖₂ − 1)²
+/// (<see cref="msr.luma_gradient"/>) to the gradient of each of its kernels between backward and the optimizer step. For SGD this is the
 /// same update as adding <see cref="msr.luma"/> to the loss, for any trainer whose loss is the task loss alone.
 /// Register it before <see cref="ZeroMeanGradients"/>, so CZMG sees the gradient of the whole loss as in the paper
 /// (the LUMA part runs along V_f and CZMG leaves it unchanged on the isocline anyway).

@@ -21,7 +21,7 @@ public enum MsrArmKind
 
 /// <summary>One arm of the comparisons behind Table 1 of Ruff et al. (2019): a way to build and train He et al.'s CIFAR
 /// ResNet, at one learning rate. Every arm trains with SGD, momentum 0.9 (§4); the baselines with L2 weight decay
-/// <see cref="L2"/> on every parameter, the MSR arms with LUMA and CZMG as optimizer gradient hooks and no decay.
+/// <see cref="L2"/> on every parameter, the MSR arms with LUMA and CZMG as gradient hooks and no decay.
 /// Arms compare by value (the <see cref="MsrConfig.Name"/> is dropped: an arm is named by its numbers, as Table 1's rows
 /// are), so the same arm asked for twice in a notebook is trained once (<see cref="MsrExperiment"/>).</summary>
 public sealed record MsrArm
@@ -69,7 +69,8 @@ public sealed record MsrArm
         _ => MsrResNet.Build(net, Config!),
     };
 
-    /// <summary><paramref name="protocol"/> with this arm's name, learning rate and weight decay (none for MSR).</summary>
+    /// <summary><paramref name="protocol"/> with this arm's name, learning rate and weight decay (none for MSR): the
+    /// trainer's SGD; the MSR arms add <see cref="gradient_hooks"/>.</summary>
     public TrainConfig train_config(TrainConfig protocol) => protocol with
     {
         Name = Name,
@@ -78,14 +79,14 @@ public sealed record MsrArm
         DecayOnlyWeights = false, // §4 and He et al.'s code: decay on every parameter
     };
 
-    /// <summary>SGD from <paramref name="config"/> (<see cref="train_config"/>) with, for MSR arms, the method's
-    /// gradient hooks (LUMA, then CZMG), then <paramref name="extraHooks"/> (e.g. a <see cref="KernelTrace"/>).</summary>
-    public SGD optimizer(ResNet model, TrainConfig config, params IEnumerable<IGradientHook> extraHooks)
+    /// <summary>The gradient hooks the trainer runs between backward and the SGD step of <see cref="train_config"/>:
+    /// for MSR arms the method's (LUMA, then CZMG), then <paramref name="extraHooks"/> (e.g. a
+    /// <see cref="KernelTrace"/>). Make them once <paramref name="model"/> is on its device.</summary>
+    public IReadOnlyList<IGradientHook> gradient_hooks(ResNet model, params IEnumerable<IGradientHook> extraHooks)
     {
-        var sgd = Trainer.Sgd(model, config);
-        if (Kind == MsrArmKind.MeanShiftRejection) sgd.gradient_hooks.AddRange(MsrResNet.gradient_hooks(model, Config!));
-        sgd.gradient_hooks.AddRange(extraHooks);
-        return sgd;
+        var hooks = Kind == MsrArmKind.MeanShiftRejection ? MsrResNet.gradient_hooks(model, Config!).ToList() : [];
+        hooks.AddRange(extraHooks);
+        return hooks;
     }
 
     public override string ToString() => Name;

@@ -135,12 +135,12 @@ public sealed class MsrExperiment(ResNetConfig net, TrainConfig protocol, IReadO
         var trainAccuracies = new List<double>();
         ResNet? current = null;
         var summary = MultiSeed.run(config, seeds, () => current = arm.build(net), train, test,
-            optimizer: model =>
+            gradient_hooks: model =>
             {
-                var trace = new KernelTrace((ResNet)model, traceEvery);
+                var trace = new KernelTrace((ResNet)model, traceEvery); // the model is on config.Device by now
                 traces.Add(trace);
                 trainAccuracies.Add(double.NaN);
-                return arm.optimizer((ResNet)model, config, trace);
+                return arm.gradient_hooks((ResNet)model, trace);
             },
             onEpoch: history =>
             {

@@ -16,7 +16,7 @@ namespace NormFree.Methods.MeanShiftRejection;
 /// </list>
 /// Training adds <see cref="luma_loss"/> to the task loss (instead of weight decay) and applies
 /// <see cref="zero_mean_gradients"/> between backward and the optimizer step; or, with a trainer whose loss is the task
-/// loss alone, registers <see cref="gradient_hooks"/> (LUMA's gradient, then CZMG) with the optimizer. <see cref="fold"/> gives the plain
+/// loss alone, hands it <see cref="gradient_hooks"/> (LUMA's gradient, then CZMG) to run there. <see cref="fold"/> gives the plain
 /// network for inference.</summary>
 public static class MsrResNet
 {
@@ -63,7 +63,7 @@ public static class MsrResNet
     {
         var first = model.stem.modules().OfType<Conv2d>().ToHashSet();
         return model.modules().OfType<Conv2d>()
-            .Where(c => c.kernel_size > 1 && (firstLayer || !first.Contains(c)))
+            .Where(c => c.kernel_size[0] * c.kernel_size[1] > 1 && (firstLayer || !first.Contains(c)))
             .Select(c => c.weight).ToList();
     }
 
@@ -77,8 +77,10 @@ public static class MsrResNet
     /// <summary>LUMA (§3.4) over every conv kernel as a gradient hook, for a trainer whose loss is the task loss alone.</summary>
     public static LumaGradient luma_gradient(ResNet model, MsrConfig config) => new(kernels(model), config.Luma);
 
-    /// <summary>The optimizer gradient hooks of the method, in order: LUMA's gradient, then CZMG (which acts on the
-    /// gradient of the whole loss, §3.3). Add them to <c>optimizer.gradient_hooks</c>; use SGD without weight decay.</summary>
+    /// <summary>The gradient hooks of the method, in order: LUMA's gradient, then CZMG (which acts on the gradient of the
+    /// whole loss, §3.3). The trainer runs them between backward and the optimizer step (its <c>gradient_hooks</c>; by
+    /// hand: <c>GradientHooks.apply(model.parameters(), hooks)</c>); use SGD without weight decay. Make them once the
+    /// model is on its device: moving a TorchSharp module replaces its parameters.</summary>
     public static IReadOnlyList<IGradientHook> gradient_hooks(ResNet model, MsrConfig config) =>
         [luma_gradient(model, config), zero_mean_gradients(model, config)];
 

@@ -4,9 +4,9 @@ namespace NormFree.Methods.MeanShiftRejection;
 
 /// <summary>CZMG (Ruff et al. 2019, §3.3) as a step between backward and the optimizer step, outside the graph:
 /// for every kernel V it holds, ∇V ← ∇V − z · E(∇V: spatial dims) (<see cref="msr.zero_mean_gradient"/>).
-/// Either register it as an optimizer's gradient hook (<c>optimizer.gradient_hooks.Add(czmg)</c>: the optimizer runs
-/// it inside <c>step()</c>, after backward and before the update) or call <see cref="apply()"/> after
-/// <c>loss.backward()</c> and before <c>optimizer.step()</c>. A kernel without a gradient is skipped; z = 0 leaves
+/// Either hand it to the trainer as a gradient hook (it runs it after backward and before the update, as
+/// <see cref="Optim.GradientHooks.apply"/> does) or call <see cref="apply()"/> after <c>loss.backward()</c> and before
+/// <c>optimizer.step()</c>. A kernel without a gradient is skipped; z = 0 leaves
 /// every gradient unchanged (CZMI alone).</summary>
 public sealed class ZeroMeanGradients : KernelGradientHook
 {

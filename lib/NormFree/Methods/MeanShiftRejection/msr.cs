@@ -49,8 +49,8 @@ public static class msr
     /// <summary>‖V_f‖₂ of every filter f: (C_out), or (C_out, 1, ..., 1) with <paramref name="keepdim"/>.</summary>
     public static Tensor filter_norms(Tensor weight, bool keepdim = false)
     {
-        var fanIn = Enumerable.Range(1, weight.dim() - 1).Select(d => (long)d).ToArray();
-        return weight.norm(2, fanIn, keepdim);
+        var fanIn = Enumerable.Range(1, (int)weight.dim() - 1).Select(d => (long)d).ToArray();
+        return torch.linalg.vector_norm(weight, 2, fanIn, keepdim);
     }
 
     /// <summary>Channel-wise zero-mean gradients (CZMG), §3.3:
@@ -66,7 +66,7 @@ public static class msr
         CheckSpatialKernel(grad, nameof(zero_mean_gradient));
         CheckZmg(z);
         using var dc = grad.mean(SpatialDims, keepdim: true); // E(∇V: spatial dims), (C_out, C_in, 1, 1)
-        return grad.sub(dc, alpha: z); // ∇V − z · E(∇V)
+        return grad.add(dc, alpha: -z); // ∇V − z · E(∇V)
     }
 
     /// <summary>L2 unity magnitude anchoring (LUMA), §3.4, summed over every filter of every kernel:
@@ -134,31 +134,33 @@ public static class msr
         using var common = dc.expand_as(weight); // M: each slice's mean at every position
         using var commonNorm = common.norm();
         using var norm = weight.norm();
-        return commonNorm.item() / norm.item();
+        return commonNorm.ToDouble() / norm.ToDouble();
     }
 
     /// <summary>The mean-shift response of a conv (§2): how far its outputs move when a per-channel constant S_c is
     /// added to input channel c, as max |y(x + S) − y(x)| / max |y(x)| over the interior outputs (whose k×k window
     /// avoids the zero padding, so only Σ_i W_{f,c,i}·S_c can move them: 0 for a CZM filter) and over the border
     /// outputs (within <c>padding</c> of an edge, where the padded zeros are not shifted and any filter moves).</summary>
-    /// <param name="conv">A stride-1 conv.</param>
+    /// <param name="conv">A stride-1 conv with explicit (zero) padding.</param>
     /// <param name="x">Input (B, C_in, H, W).</param>
     /// <param name="shift">S, broadcastable to x: (1, C_in, 1, 1) for a per-channel shift.</param>
     public static (double Interior, double Border) mean_shift_response(Conv2d conv, Tensor x, Tensor shift)
     {
-        if (conv.stride != 1) throw new ArgumentException($"mean_shift_response needs a stride-1 conv, got stride {conv.stride}", nameof(conv));
+        if (conv.stride.Any(s => s != 1)) throw new ArgumentException($"mean_shift_response needs a stride-1 conv, got stride {Shapes.Format(conv.stride)}", nameof(conv));
+        if (conv.padding is not { Length: 2 } padding)
+            throw new ArgumentException("mean_shift_response needs a conv with explicit padding (ph, pw)", nameof(conv));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var y = conv.call(x); // (B, C_out, H', W')
         var moved = conv.call(x + shift) - y;
         var diff = moved.abs();
-        var scale = y.abs().max().item();
-        var (p, h, w) = (conv.padding, y.size(2), y.size(3));
-        if (h <= 2 * p || w <= 2 * p) throw new ArgumentException($"mean_shift_response: output {h}×{w} has no interior inside a padding of {p}", nameof(x));
-        var interior = diff.narrow(2, p, h - 2 * p).narrow(3, p, w - 2 * p).max().item();
+        var scale = y.abs().max().ToDouble();
+        var (ph, pw, h, w) = (padding[0], padding[1], y.size(2), y.size(3));
+        if (h <= 2 * ph || w <= 2 * pw) throw new ArgumentException($"mean_shift_response: output {h}×{w} has no interior inside a padding of {ph}×{pw}", nameof(x));
+        var interior = diff.narrow(2, ph, h - 2 * ph).narrow(3, pw, w - 2 * pw).max().ToDouble();
         var border = diff.clone();
-        border.narrow(2, p, h - 2 * p).narrow(3, p, w - 2 * p).zero_(); // keep the border positions only
-        return (interior / scale, border.max().item() / scale);
+        border.narrow(2, ph, h - 2 * ph).narrow(3, pw, w - 2 * pw).zero_(); // keep the border positions only
+        return (interior / scale, border.max().ToDouble() / scale);
     }
 
     // ---- argument checks -----------------------------------------------------------------------------------

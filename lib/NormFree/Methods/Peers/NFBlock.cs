@@ -47,8 +47,10 @@ public sealed class NFBlock : ResidualBlock
             register_module(i % 2 == 0 ? $"conv{i / 2 + 1}" : $"act{i / 2 + 2}", layers[i]);
         branch = layers;
         if (ctx.InChannels != outChannels || ctx.Stride != 1)
+        {
             shortcut = ctx.conv(ctx.InChannels, outChannels, 1, ctx.Stride);
             register_module("shortcut", shortcut);
+        }
     }
 
     public override Tensor forward(Tensor h)
@@ -63,4 +65,7 @@ public sealed class NFBlock : ResidualBlock
         return skip + scaled;
     }
 
+    // Every member is registered by name in the constructor; skip TorchSharp's field scan (run when a parent registers
+    // this module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

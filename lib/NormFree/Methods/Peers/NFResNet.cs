@@ -83,7 +83,7 @@ public static class NFResNet
         foreach (var ws in model.modules().OfType<ScaledWeightStandardization>())
         {
             init.kaiming_normal_(ws.weight_v, nonlinearity: "linear");
-            if (ws.layer.bias is not null) init.zeros_(ws.layer.bias);
+            if (WeightedLayer.bias(ws.layer) is { } bias) init.zeros_(bias);
             init.ones_(ws.gain);
         }
         foreach (var fc in model.head.modules().OfType<Linear>())

@@ -33,4 +33,7 @@ public sealed class ScaledActivation : nn.Module<Tensor, Tensor>
         return a * gain;
     }
 
+    // Every member is registered by name in the constructor; skip TorchSharp's field scan (run when a parent registers
+    // this module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

@@ -1,3 +1,4 @@
+using NormFree.Init;
 using NormFree.Nn;
 
 namespace NormFree.Methods.Peers;
@@ -10,6 +11,7 @@ namespace NormFree.Methods.Peers;
 /// of any mean and variance σ_x² the output has mean 0 (plus the bias) and variance g_o²·σ_x²: the layer neither
 /// shifts the mean (the mean drift ReLU nets show without BN, which the paper's signal propagation plots expose) nor changes the variance.
 /// The direction V is the wrapped layer's own weight (parameter "layer.weight"); g is "gain" (C_out), init 1.
+/// The layer is a TorchSharp <see cref="Conv2d"/> or <see cref="Linear"/> (<see cref="WeightedLayer"/>).
 /// <para>Shapes: those of the wrapped layer.</para>
 /// <para>NOTE: as the reference code (nfnets/base.py, WSConv2D) the denominator is √max(N·σ², ε) with ε = 1e-4, so
 /// a unit whose weights are (near) constant does not divide by zero.</para></summary>
@@ -20,13 +22,23 @@ public sealed class ScaledWeightStandardization : nn.Module<Tensor, Tensor>
 
     public nn.Module<Tensor, Tensor> layer { get; }
 
-    /// <summary>Per-unit gain g (C_out), init 1.</summary>
-    public Parameter gain { get; private set; }
+    /// <summary>Per-unit gain g (C_out), init 1. Setting it registers it as "gain" (Module.to replaces it through
+    /// this setter).</summary>
+    public Parameter gain
+    {
+        get => gain_;
+        private set
+        {
+            gain_ = (Parameter)value.DetachFromDisposeScope();
+            ConditionallyRegisterParameter(nameof(gain), gain_);
+        }
+    }
+    Parameter gain_ = null!;
 
     public double eps { get; }
 
     /// <summary>The direction V: the wrapped layer's weight.</summary>
-    public Parameter weight_v => layer.weight;
+    public Parameter weight_v => WeightedLayer.weight(layer);
 
     /// <summary>N: the fan-in of one output unit.</summary>
     public long fan_in => weight_v.numel() / weight_v.size(0);
@@ -34,19 +46,19 @@ public sealed class ScaledWeightStandardization : nn.Module<Tensor, Tensor>
     /// <param name="layer">The layer to standardise; this module takes ownership of it.</param>
     public ScaledWeightStandardization(nn.Module<Tensor, Tensor> layer, double eps = DefaultEps) : base(nameof(ScaledWeightStandardization))
     {
+        if (!WeightedLayer.Is(layer)) throw new ArgumentException($"ScaledWeightStandardization wraps a Linear or Conv2d, got {layer.GetType().Name}", nameof(layer));
         if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "ε must be ≥ 0");
         this.eps = eps;
-        using var g = torch.ones([layer.out_units], layer.weight.dtype, layer.weight.device);
-        gain = new Parameter(g);
-        register_parameter("gain", gain);
+        var v = WeightedLayer.weight(layer);
+        gain = new Parameter(torch.ones([WeightedLayer.out_units(layer)], v.dtype, v.device)); // registers "gain"
         this.layer = layer;
         register_module("layer", this.layer);
     }
 
-    /// <summary>Re-initialises V and b (the layer's own init) and sets g = 1.</summary>
+    /// <summary>Re-initialises V and b (PyTorch's default for the layer) and sets g = 1.</summary>
     public void reset_parameters()
     {
-        layer.reset_parameters();
+        init.default_(weight_v, WeightedLayer.bias(layer));
         using var _ = torch.no_grad();
         gain.fill_(1);
     }
@@ -55,7 +67,7 @@ public sealed class ScaledWeightStandardization : nn.Module<Tensor, Tensor>
     public Tensor weight()
     {
         var v = weight_v;
-        var fanDims = Enumerable.Range(1, v.dim() - 1).Select(d => (long)d).ToArray();
+        var fanDims = Enumerable.Range(1, (int)v.dim() - 1).Select(d => (long)d).ToArray();
         var unitShape = new long[v.dim()];
         Array.Fill(unitShape, 1L);
         unitShape[0] = v.size(0); // (C_out, 1, ..., 1): broadcasts over each unit's fan-in
@@ -73,7 +85,10 @@ public sealed class ScaledWeightStandardization : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var w = weight();
-        return layer.forward_with(input, w);
+        return WeightedLayer.forward_with(layer, input, w);
     }
 
+    // The gain registers itself (see its setter) and the layer is registered by name; skip TorchSharp's field scan
+    // (run when a parent registers this module), which would register the backing fields a second time.
+    protected override void RegisterComponents() { }
 }

@@ -30,14 +30,14 @@ public static class DataDependentInit
         {
             if (layer.mode != WeightNormMode.Normalized)
                 throw new ArgumentException($"data-dependent init is for W = g·V/‖V‖ (WeightNormMode.Normalized), got {layer.mode}", nameof(model));
-            if (layer.layer.bias is null)
-                throw new ArgumentException($"data-dependent init sets b = −μ/σ, but {layer.layer} has no bias", nameof(model));
+            if (WeightedLayer.bias(layer.layer) is null)
+                throw new ArgumentException($"data-dependent init sets b = −μ/σ, but its {layer.layer.GetType().Name} has no bias", nameof(model));
         }
         using var _ = torch.no_grad();
         foreach (var layer in layers)
         {
             layer.weight_g.fill_(1); // W = V/‖V‖
-            layer.layer.bias!.zero_();
+            WeightedLayer.bias(layer.layer)!.zero_();
         }
         var seen = new HashSet<WeightNorm>();
         using var output = ForwardProbe.run(model, batch, m => m is WeightNorm, (name, module, t) =>
@@ -51,8 +51,8 @@ public static class DataDependentInit
     /// <summary>Sets g = 1/σ, b = −μ/σ from the pre-activation t (B, C, ...) and rewrites t as (t − μ)/σ.</summary>
     static void Normalise(WeightNorm layer, Tensor t)
     {
-        var dims = Enumerable.Range(0, t.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
-        var unitShape = Enumerable.Range(0, t.dim()).Select(d => d == 1 ? t.size(1) : 1L).ToArray(); // (1, C, 1, ...)
+        var dims = Enumerable.Range(0, (int)t.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+        var unitShape = Enumerable.Range(0, (int)t.dim()).Select(d => d == 1 ? t.size(1) : 1L).ToArray(); // (1, C, 1, ...)
         using var mu = t.mean(dims); // (C)
         using var variance = t.var(dims, unbiased: false); // (C)
         using var std = variance.sqrt();
@@ -61,7 +61,7 @@ public static class DataDependentInit
         using var negMu = mu.neg();
         using var b = negMu / std; // −μ/σ
         layer.weight_g.copy_(g);
-        layer.layer.bias!.copy_(b);
+        WeightedLayer.bias(layer.layer)!.copy_(b);
         using var muU = mu.view(unitShape);
         using var stdU = std.view(unitShape);
         t.sub_(muU).div_(stdU); // the initialised layer's output, for the layers after it

@@ -64,7 +64,7 @@ public static class ProposedInit
         if (layer.mode != WeightNormMode.Normalized)
             throw new ArgumentException($"the proposed init is for W = g·V/‖V‖ (WeightNormMode.Normalized), got {layer.mode}", nameof(layer));
         init.orthogonal_(layer.weight_v, 1, generator);
-        if (layer.layer.bias is { } b) init.zeros_(b);
+        if (WeightedLayer.bias(layer.layer) is { } b) init.zeros_(b);
         init.constant_(layer.weight_g, g);
     }
 }

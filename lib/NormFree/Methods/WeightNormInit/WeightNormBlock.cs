@@ -43,4 +43,7 @@ public sealed class WeightNormBlock : ResidualBlock
         return skip + branch_output(branch); // no ReLU after the sum (§4)
     }
 
+    // Every member is registered by name in the constructor; skip TorchSharp's field scan (run when a parent registers
+    // this module), which would register the auto-properties' backing fields a second time.
+    protected override void RegisterComponents() { }
 }

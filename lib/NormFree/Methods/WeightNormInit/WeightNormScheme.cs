@@ -55,7 +55,7 @@ public static class WeightNormSchemes
                 break;
             case WeightNormScheme.PyTorchDefault:
                 init.kaiming_normal_(layer.weight_v, mode: "fan_in", nonlinearity: "relu", generator: generator);
-                if (layer.layer.bias is { } b) init.zeros_(b);
+                if (WeightedLayer.bias(layer.layer) is { } b) init.zeros_(b);
                 using (torch.no_grad()) // g = ‖V‖, so W = V
                 using (var norms = layer.unit_norms())
                     layer.weight_g.copy_(norms);
