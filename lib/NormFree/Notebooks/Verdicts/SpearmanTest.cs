@@ -4,7 +4,8 @@ namespace NormFree.Notebooks;
 /// VERDICTS.md prescribes for orderings over many rows (does our table keep the paper's order?).</summary>
 /// <remarks>Spearman (1904), Am. J. Psychol. 15:72–101. ρ is Pearson's correlation of the average ranks (ties share
 /// a rank). The p-value uses the t approximation t = ρ √((n − 2) / ((1 + ρ)(1 − ρ))) with n − 2 degrees of freedom
-/// (Kendall &amp; Stuart; scipy's formula), so ρ = ±1 gives p = 0. It is approximate for small n.</remarks>
+/// (Kendall &amp; Stuart; scipy's formula), two-sided from MathNet.Numerics' Student t, so ρ = ±1 gives p = 0. It is
+/// approximate for small n.</remarks>
 public sealed record SpearmanTest(double Rho, int N, double P)
 {
     public const int MinimumPairs = 3; // n − 2 ≥ 1 degree of freedom
@@ -19,7 +20,7 @@ public sealed record SpearmanTest(double Rho, int N, double P)
         var dof = x.Count - 2;
         // Max(0, …) drops the tiny negative values rounding can leave at ρ = ±1, as scipy's clip(0).
         var t = rho * Math.Sqrt(Math.Max(0, dof / ((rho + 1) * (1 - rho))));
-        return new(rho, x.Count, StudentT.TwoSidedTail(t, dof));
+        return new(rho, x.Count, WelchTTest.PValue(t, dof, Alternative.TwoSided));
     }
 
     static bool IsConstant(IReadOnlyList<double> values) => values.All(v => v == values[0]);
