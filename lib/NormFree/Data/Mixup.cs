@@ -13,9 +13,9 @@ public static class Mixup
     {
         if (!(alpha > 0)) return 1;
         using var concentration = torch.tensor(new[] { alpha, alpha });
-        using var draw = Ops.sample_dirichlet.Call(concentration, generator);
+        using var draw = torch._sample_dirichlet(concentration, generator);
         using var first = draw[0];
-        return first.item();
+        return first.item<double>();
     }
 
     /// <summary>Mixes a batch: x (B, ...) → (x̃, y, y[π], λ). x̃ and y[π] are new tensors.</summary>
