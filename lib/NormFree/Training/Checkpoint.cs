@@ -213,7 +213,7 @@ public static class Checkpoint
         try
         {
             using var stream = File.OpenRead(path);
-            dict = PyTorchUnpickler.UnpickleStateDict(stream, skipTensorRead: true);
+            dict = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true, skipTensorRead: true);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -57,6 +57,8 @@ public sealed class Trainer : IDisposable
         this.test = new BatchLoader(test, config.EvalBatchSize, device: config.Device,
             transforms: config.Augmentation.OfType<Normalize>());
         model.to(config.Device);
+        if (config.CheckpointDir is not null && optimizer is not (null or OptimizerHelper))
+            throw new ArgumentException($"checkpoints save TorchSharp's managed optimizers (OptimizerHelper: SGD, Adam, ...), not {optimizer.GetType().Name}", nameof(optimizer));
         this.optimizer = optimizer ?? (ownOptimizer = Sgd(model, config));
         this.gradient_hooks = gradient_hooks?.ToArray() ?? [];
         torch.manual_seed(unchecked((long)config.Seed));
