@@ -30,7 +30,7 @@ public static class DeadUnits
         using var mask = dead_mask(activation);
         using var asFloat = mask.to(ScalarType.Float64);
         using var share = asFloat.mean();
-        return share.item();
+        return share.item_double();
     }
 
     /// <summary>The dead fraction at the output of every module of type <typeparamref name="T"/> (default use:
@@ -54,7 +54,7 @@ public static class DeadUnits
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var active = activation.reshape([activation.size(0), -1]).max(1).values.gt(0); // (B): some unit > 0
-        return 1 - active.to(ScalarType.Float64).mean().item();
+        return 1 - active.to(ScalarType.Float64).mean().item_double();
     }
 
     /// <summary>The <see cref="dead_sample_fraction"/> at the output of every module <paramref name="select"/> picks
@@ -79,8 +79,8 @@ public static class DeadUnits
         using var scope = torch.NewDisposeScope();
         using var _ = torch.no_grad();
         var flat = output.to(ScalarType.Float64).reshape([output.size(0), -1]); // (B, D)
-        var spread = (flat.max(0).values - flat.min(0).values).max().item();
-        var scale = flat.abs().max().item();
+        var spread = (flat.max(0).values - flat.min(0).values).max().item_double();
+        var scale = flat.abs().max().item_double();
         return spread <= tolerance * (1 + scale);
     }
 
@@ -104,7 +104,10 @@ public static class DeadUnits
             var z = preactivation(x);
             observe?.Invoke(i, z);
             var loss = (z * sharpness).logsumexp(1).sum() / sharpness;
-            var g = torch.grad([loss], [x])[0]!;
+            // autograd.grad aborts the process on a libtorch error (no native catch): check what it would refuse.
+            if (!loss.requires_grad)
+                throw new ArgumentException("the pre-activation does not depend on its input (no gradient reaches x)", nameof(preactivation));
+            var g = torch.autograd.grad([loss], [x])[0];
             var (largest, _) = g.abs().flatten(1).max(1); // (B)
             var shape = new long[g.dim()];
             Array.Fill(shape, 1L);

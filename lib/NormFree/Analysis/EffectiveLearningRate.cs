@@ -18,7 +18,7 @@ public static class EffectiveLearningRate
         if (!(lr >= 0)) throw new ArgumentOutOfRangeException(nameof(lr), lr, "the learning rate must be non-negative");
         return FilterNorms.WeightedLayers(model).Select(e =>
         {
-            var normSq = FilterNorms.of(e.layer.weight).Sum(n => n * n); // ‖W‖² = Σ_o ‖W_o‖²
+            var normSq = FilterNorms.of(WeightedLayer.weight(e.layer)).Sum(n => n * n); // ‖W‖² = Σ_o ‖W_o‖²
             return new LayerEffectiveLr(e.name, normSq, lr / normSq);
         }).ToList();
     }

@@ -24,12 +24,12 @@ public static class FilterNorms
         using var _ = torch.no_grad();
         using var w = weight.to(ScalarType.Float64);
         using var rows = w.reshape([w.size(0), -1]); // (C_out, fan_in)
-        using var norms = rows.norm(2, [1]); // (C_out)
-        return norms.data<double>();
+        using var norms = torch.linalg.vector_norm(rows, 2, [1]); // (C_out)
+        return norms.data<double>().ToArray();
     }
 
     public static IReadOnlyList<LayerFilterNorms> of(nn.Module<Tensor, Tensor> model) =>
-        WeightedLayers(model).Select(e => new LayerFilterNorms(e.name, of(e.layer.weight))).ToList();
+        WeightedLayers(model).Select(e => new LayerFilterNorms(e.name, of(WeightedLayer.weight(e.layer)))).ToList();
 
     /// <summary>Every weighted layer of <paramref name="model"/> with its dotted name.</summary>
     internal static IEnumerable<(string name, nn.Module<Tensor, Tensor> layer)> WeightedLayers(nn.Module<Tensor, Tensor> model) =>

@@ -19,6 +19,10 @@ public static class Hessian
         for (var i = 0; i < v.Count; i++)
             if (!v[i].shape.SequenceEqual(parameters[i].shape))
                 throw new ArgumentException($"v[{i}] has shape [{string.Join(", ", v[i].shape)}], parameter {i} has [{string.Join(", ", parameters[i].shape)}]", nameof(v));
+        // autograd.grad has no native catch (a libtorch error inside it aborts the process): check here what it refuses.
+        for (var i = 0; i < parameters.Count; i++)
+            if (!parameters[i].requires_grad)
+                throw new ArgumentException($"parameter {i} (shape [{string.Join(", ", parameters[i].shape)}]) does not require a gradient", nameof(parameters));
         using var scope = torch.NewDisposeScope();
         using var _ = torch.enable_grad();
         var l = loss();
@@ -26,15 +30,21 @@ public static class Hessian
         var hv = new Tensor?[parameters.Count];
         if (l.requires_grad)
         {
-            var grads = torch.grad([l], parameters.ToArray(), create_graph: true, allow_unused: true); // ∇L, differentiable
+            // ∇L, differentiable. TorchSharp's create_graph does not imply retain_graph as PyTorch's does: ask for both.
+            var grads = torch.autograd.grad([l], parameters.ToArray(), retain_graph: true, create_graph: true, allow_unused: true);
             Tensor? gv = null; // ⟨∇L, v⟩
-            for (var i = 0; i < grads.Length; i++)
+            for (var i = 0; i < grads.Count; i++)
             {
+                if (grads[i].IsInvalid) continue; // unused parameter: undefined gradient
                 if (grads[i] is not { requires_grad: true } g) continue; // ∇L constant in θ: no curvature through it
                 var term = (g * v[i]).sum();
                 gv = gv is null ? term : gv + term;
             }
-            if (gv is not null) hv = torch.grad([gv], parameters.ToArray(), allow_unused: true); // ∇⟨∇L, v⟩ = H v
+            if (gv is not null)
+            {
+                var second = torch.autograd.grad([gv], parameters.ToArray(), allow_unused: true); // ∇⟨∇L, v⟩ = H v
+                for (var i = 0; i < second.Count; i++) hv[i] = second[i].IsInvalid ? null : second[i];
+            }
         }
         return parameters.Select((p, i) => (hv[i] is { } h ? h.detach() : torch.zeros_like(p)).MoveToOuterDisposeScope()).ToArray();
     }

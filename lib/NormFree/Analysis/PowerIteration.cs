@@ -74,7 +74,7 @@ public static class PowerIteration
             using var bi = b[i].to(ScalarType.Float64);
             using var product = ai * bi;
             using var s = product.sum();
-            sum += s.item();
+            sum += s.item_double();
         }
         return sum;
     }
@@ -85,7 +85,7 @@ public static class PowerIteration
     {
         using var generator = new Generator(seed);
         using var scope = torch.NewDisposeScope();
-        var draws = like.Select(t => torch.randn(t.shape, ScalarType.Float64, torch.CPU, generator)).ToArray();
+        var draws = like.Select(t => torch.randn(t.shape, ScalarType.Float64, torch.CPU, generator: generator)).ToArray();
         var norm = Math.Sqrt(dot(draws, draws));
         return like.Select((t, i) => (draws[i] / norm).to(t.dtype, t.device).MoveToOuterDisposeScope()).ToArray();
     }

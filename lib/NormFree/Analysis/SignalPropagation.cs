@@ -51,8 +51,8 @@ public static class SignalPropagation
             var (name, h) = recorded[i];
             using var _ = torch.no_grad();
             var (meanSq, variance) = SignalStatistics.channel_moments(h);
-            var gradNorm = grads is null ? double.NaN : grads[i] is { } g ? g.norm().item() : h.requires_grad ? 0 : double.NaN;
-            results.Add(new LayerSignal(name, h.norm().item(), meanSq, variance, gradNorm));
+            var gradNorm = grads is null ? double.NaN : grads[i] is { } g ? g.norm().item_double() : h.requires_grad ? 0 : double.NaN;
+            results.Add(new LayerSignal(name, h.norm().item_double(), meanSq, variance, gradNorm));
         }
         return results;
     }
@@ -65,8 +65,10 @@ public static class SignalPropagation
         var grads = new Tensor?[outputs.Count];
         var tracked = Enumerable.Range(0, outputs.Count).Where(i => outputs[i].requires_grad).ToArray();
         if (tracked.Length == 0 || !loss.requires_grad) return grads;
-        var computed = torch.grad([loss], tracked.Select(i => outputs[i]).ToArray(), allow_unused: true);
-        for (var k = 0; k < tracked.Length; k++) grads[tracked[k]] = computed[k];
+        // Checked above as autograd.grad would (it has no native catch): a scalar loss in the graph, inputs that require
+        // a gradient. Outputs the loss does not reach come back undefined (an invalid handle): null here.
+        var computed = torch.autograd.grad([loss], tracked.Select(i => outputs[i]).ToArray(), allow_unused: true);
+        for (var k = 0; k < tracked.Length; k++) grads[tracked[k]] = computed[k].IsInvalid ? null : computed[k];
         return grads;
     }
 }

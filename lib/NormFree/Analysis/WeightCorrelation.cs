@@ -25,9 +25,9 @@ public static class WeightCorrelation
     /// <summary>ρ_fwd and ρ_bwd of every Conv2d and Linear of <paramref name="model"/> (weight-normalised layers
     /// included), in forward registration order.</summary>
     public static IReadOnlyList<LayerCorrelation> of(nn.Module<Tensor, Tensor> model, bool pearson = false) =>
-        model.named_modules().Where(e => e.module is WeightedLayer).Select(e =>
+        model.named_modules().Where(e => WeightedLayer.Is(e.module)).Select(e =>
         {
-            var w = ((WeightedLayer)e.module).weight;
+            var w = WeightedLayer.weight((nn.Module<Tensor, Tensor>)e.module);
             return new LayerCorrelation(e.name, forward(w, pearson), backward(w, pearson));
         }).ToList();
 
@@ -50,11 +50,11 @@ public static class WeightCorrelation
         var n = rows.size(0);
         if (n < 2) return 1;
         if (pearson) rows = rows - rows.mean([1], keepdim: true);
-        var norms = rows.norm(2, [1], keepdim: true); // (n, 1)
+        var norms = torch.linalg.vector_norm(rows, 2, [1], keepdim: true); // (n, 1)
         var zero = norms.eq(0).to(ScalarType.Float64); // (n, 1): 1 for a zero slice
         var unit = rows / (norms + zero); // zero slices stay zero
         var gram = unit.matmul(unit.t()) + zero.matmul(zero.t()); // cos, with zero·zero pairs counted as 1
-        var offDiagonalSum = gram.sum().item() - torch.diag(gram).sum().item();
+        var offDiagonalSum = gram.sum().item_double() - torch.diag(gram).sum().item_double();
         return offDiagonalSum / (n * (n - 1));
     }
 }

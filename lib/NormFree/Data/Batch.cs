@@ -29,7 +29,7 @@ public sealed class Batch : IDisposable
     /// <summary>The training loss of <paramref name="logits"/> (B, K): cross-entropy against <see cref="target"/>, or the
     /// mixup loss λ·CE(y_a) + (1 − λ)·CE(y_b) when the batch is mixed.</summary>
     public Tensor loss(Tensor logits, double label_smoothing = 0) => target_b is null
-        ? F.cross_entropy(logits, target, label_smoothing)
+        ? F.cross_entropy(logits, target, label_smoothing: label_smoothing)
         : Mixup.loss(logits, target, target_b, lam, label_smoothing);
 
     public void Dispose()

@@ -86,7 +86,8 @@ public sealed record Cifar(string Name, RemoteFile Archive, string Folder, IRead
         }
         var n = all.Length / record;
         using var scope = torch.NewDisposeScope();
-        var table = Tensor.From<byte>(all, [n, record]);                           // (N, label_bytes + 3072)
+        var table = torch.empty([n, record], ScalarType.Byte);                        // (N, label_bytes + 3072)
+        table.bytes = all;
         var labels = table.select(1, label_index).to(ScalarType.Int64);                 // (N)
         var images = table.narrow(1, label_bytes, ImageBytes).reshape(n, 3, 32, 32).contiguous();  // (N, 3, 32, 32)
         InMemoryDataset result;

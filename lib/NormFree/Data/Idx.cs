@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 
 namespace NormFree.Data;
 
@@ -80,14 +79,10 @@ public static class Idx
         // IDX stores multi-byte elements big-endian; swap them to the machine's order in place.
         if (size > 1 && BitConverter.IsLittleEndian)
             for (var i = 0; i < payload.Length; i += size) payload.Slice(i, size).Reverse();
-        return dtype switch
-        {
-            ScalarType.Byte => Tensor.From<byte>(payload, shape),
-            ScalarType.Int8 => Tensor.From<sbyte>(MemoryMarshal.Cast<byte, sbyte>(payload), shape),
-            ScalarType.Int16 => Tensor.From<short>(MemoryMarshal.Cast<byte, short>(payload), shape),
-            ScalarType.Int32 => Tensor.From<int>(MemoryMarshal.Cast<byte, int>(payload), shape),
-            ScalarType.Float32 => Tensor.From<float>(MemoryMarshal.Cast<byte, float>(payload), shape),
-            _ => Tensor.From<double>(MemoryMarshal.Cast<byte, double>(payload), shape),
-        };
+        // One copy, straight into the tensor's native memory (torch.tensor(array) would clone the array and keep the
+        // clone pinned in the managed heap for the tensor's lifetime).
+        var result = torch.empty(shape, dtype);
+        result.bytes = payload;
+        return result;
     }
 }

@@ -26,8 +26,8 @@ public sealed class InMemoryDataset : IDisposable
         {
             using var lo = targets.min();
             using var hi = targets.max();
-            if (lo.itemLong() < 0 || hi.itemLong() >= num_classes)
-                throw new ArgumentException($"targets range over [{lo.itemLong()}, {hi.itemLong()}], outside [0, {num_classes})", nameof(targets));
+            if (lo.item_long() < 0 || hi.item_long() >= num_classes)
+                throw new ArgumentException($"targets range over [{lo.item_long()}, {hi.item_long()}], outside [0, {num_classes})", nameof(targets));
         }
         this.inputs = inputs.DetachFromDisposeScope();
         this.targets = targets.DetachFromDisposeScope();
@@ -59,8 +59,8 @@ public sealed class InMemoryDataset : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         var x = inputs.dtype == ScalarType.Byte ? inputs.to(ScalarType.Float64).div_(255) : inputs.to(ScalarType.Float64);
-        var dims = Enumerable.Range(0, x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
-        return (x.mean(dims).data<double>(), x.std(dims, unbiased: false).data<double>());
+        var dims = Enumerable.Range(0, (int)x.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+        return (x.mean(dims).data<double>().ToArray(), x.std(dims, unbiased: false).data<double>().ToArray());
     }
 
     public void Dispose()

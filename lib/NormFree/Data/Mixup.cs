@@ -13,9 +13,9 @@ public static class Mixup
     {
         if (!(alpha > 0)) return 1;
         using var concentration = torch.tensor(new[] { alpha, alpha });
-        using var draw = Ops.sample_dirichlet.Call(concentration, generator);
+        using var draw = torch._sample_dirichlet(concentration, generator);
         using var first = draw[0];
-        return first.item();
+        return first.item<double>();
     }
 
     /// <summary>Mixes a batch: x (B, ...) → (x̃, y, y[π], λ). x̃ and y[π] are new tensors.</summary>
@@ -34,9 +34,9 @@ public static class Mixup
     /// <summary>λ·CE(logits, y_a) + (1 − λ)·CE(logits, y_b), each the mean over the batch (with optional label smoothing).</summary>
     public static Tensor loss(Tensor logits, Tensor target_a, Tensor target_b, double lam, double label_smoothing = 0)
     {
-        var a = F.cross_entropy(logits, target_a, label_smoothing);
+        var a = F.cross_entropy(logits, target_a, label_smoothing: label_smoothing);
         if (lam == 1) return a;
-        using var b = F.cross_entropy(logits, target_b, label_smoothing);
+        using var b = F.cross_entropy(logits, target_b, label_smoothing: label_smoothing);
         using (a) return a.mul(lam).add_(b, 1 - lam);
     }
 }

@@ -31,7 +31,7 @@ public sealed class RandomCrop : IBatchTransform
         using var scope = torch.NewDisposeScope();
         var p = padding;
         var Wp = W + 2 * p;
-        var planes = F.pad(x, [p, p, p, p], mode).view(B, C, (H + 2 * p) * Wp);                  // (B, C, H'·W')
+        var planes = F.pad(x, [p, p, p, p], mode == "reflect" ? PaddingModes.Reflect : PaddingModes.Constant).view(B, C, (H + 2 * p) * Wp);                  // (B, C, H'·W')
         var device = x.device;
         var row_stride = torch.tensor(new[] { Wp }, device: device);
         var dy = torch.randint(0, 2 * p + 1, [B], generator: generator).to(device);              // (B)

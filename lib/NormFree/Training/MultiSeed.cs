@@ -19,9 +19,11 @@ public static class MultiSeed
 {
     /// <param name="optimizer">builds the optimizer for a model (default: SGD from the config); disposed after the run.</param>
     /// <param name="onEpoch">called after every epoch of every run (e.g. a live table of all seeds).</param>
+    /// <param name="gradient_hooks">builds the gradient hooks for a model (called after <paramref name="optimizer"/>
+    /// for the same model), passed to its <see cref="Trainer"/>.</param>
     public static SeedSummary run(TrainConfig config, IReadOnlyList<ulong> seeds, Func<nn.Module<Tensor, Tensor>> model,
         InMemoryDataset train, InMemoryDataset test, Func<nn.Module<Tensor, Tensor>, optim.Optimizer>? optimizer = null, Action<History>? onEpoch = null,
-        CancellationToken cancel = default)
+        CancellationToken cancel = default, Func<nn.Module<Tensor, Tensor>, IEnumerable<IGradientHook>>? gradient_hooks = null)
     {
         if (seeds.Count == 0) throw new ArgumentException("need at least one seed", nameof(seeds));
         if (seeds.Distinct().Count() != seeds.Count) throw new ArgumentException($"seeds repeat: [{string.Join(", ", seeds)}]", nameof(seeds));
@@ -36,10 +38,10 @@ public static class MultiSeed
                 Name = config.Name.Length > 0 ? $"{config.Name} seed {seed}" : $"seed {seed}",
                 CheckpointDir = config.CheckpointDir is { } dir ? Path.Combine(dir, $"seed-{seed}") : null,
             };
-            torch.manual_seed(seed);
+            torch.manual_seed(unchecked((long)seed));
             using var net = model();
             using var opt = optimizer?.Invoke(net);
-            using var trainer = new Trainer(net, train, test, run, opt);
+            using var trainer = new Trainer(net, train, test, run, opt, gradient_hooks?.Invoke(net));
             if (onEpoch is not null) trainer.EpochCompleted += onEpoch;
             if (run.CheckpointDir is { } d && Checkpoint.latest(d) is { } latest) trainer.load_checkpoint(latest);
             histories.Add(trainer.fit(cancel));

@@ -19,7 +19,13 @@ public sealed record SafetensorsEntry(string Name, ScalarType ScalarType, long[]
 /// </code>
 /// Files written here sort tensors by element size (largest first) then name, as the reference writer does, so every
 /// tensor starts aligned to its element size. Errors in a file raise <see cref="InvalidDataException"/> naming the
-/// file and what was expected.</summary>
+/// file and what was expected.
+/// <para>Why this is kept beside TorchSharp.PyBridge (whose <c>save_safetensors</c>/<c>load_safetensors</c> read and
+/// write a module's weights in the same format): PyBridge 1.4.4 writes no <c>__metadata__</c> and skips it when reading,
+/// so it cannot carry a checkpoint's epoch, history, config and generator states; it writes arbitrary named tensors only
+/// from a state dict, without the alignment padding; and it reads a header without checking it, so a truncated or
+/// corrupt file fails with whatever stream or JSON error comes first instead of one that names the file and the
+/// problem. Files written here load with PyBridge's <c>load_safetensors</c> and with Python's <c>safetensors</c>.</para></summary>
 public static class Safetensors
 {
     /// <summary>The reference implementation's limit on N (safetensors/src/tensor.rs, MAX_HEADER_SIZE).</summary>
@@ -99,7 +105,13 @@ public static class Safetensors
             file.Write(size);
             header.Position = 0;
             header.CopyTo(file);
-            foreach (var (t, _) in entries) file.Write(t.bytes());
+            foreach (var (t, _) in entries)
+            {
+                if (t.numel() == 0) continue;
+                using var scope = torch.NewDisposeScope();
+                var cpu = t.detach().to(torch.CPU).contiguous();   // .bytes reads CPU, contiguous memory only
+                file.Write(cpu.bytes);
+            }
         }
         File.Move(temporary, path, overwrite: true);
     }
@@ -115,10 +127,20 @@ public static class Safetensors
             using var file = OpenRead(path);
             foreach (var e in entries)
             {
-                var bytes = new byte[e.End - e.Begin];
-                file.Position = bufferStart + e.Begin;
-                file.ReadExactly(bytes);
-                result[e.Name] = Tensor.FromBytes(bytes, e.ScalarType, e.Shape, device);
+                if (e.End - e.Begin > int.MaxValue)
+                    throw new NotSupportedException($"'{path}': tensor '{e.Name}' has {e.End - e.Begin} bytes; tensors over 2 GiB are not supported");
+                var t = torch.empty(e.Shape, e.ScalarType);
+                result[e.Name] = t;
+                if (e.End > e.Begin)
+                {
+                    file.Position = bufferStart + e.Begin;
+                    file.ReadExactly(t.bytes);   // straight into the tensor's memory
+                }
+                if (device is not null && device.type != DeviceType.CPU)
+                {
+                    result[e.Name] = t.to(device);
+                    t.Dispose();
+                }
             }
         }
         catch

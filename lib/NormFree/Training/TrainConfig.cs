@@ -21,7 +21,8 @@ public sealed record TrainConfig
     // ---- optimizer (SGD unless the trainer is given another) ----
     public double LearningRate { get; init; } = 0.1;
     /// <summary>Multiplier of <see cref="LearningRate"/> over training time in epochs (fractional within an epoch:
-    /// the schedule is set before every step).</summary>
+    /// the trainer runs it as TorchSharp's <c>LambdaLR</c>, stepped once per batch, so step k of the run uses
+    /// <c>Schedule.at(k / batches_per_epoch)</c>).</summary>
     public LrSchedule Schedule { get; init; } = new Constant();
     public double Momentum { get; init; } = 0.9;
     public bool Nesterov { get; init; } = false;
@@ -53,7 +54,8 @@ public sealed record TrainConfig
     public FailedToTrainRule? FailedToTrain { get; init; } = new();
 
     // ---- checkpoints and progress ----
-    /// <summary>Where to write <c>epoch-NNNN.safetensors</c> checkpoints; null: none.</summary>
+    /// <summary>Where to write checkpoints (<c>epoch-NNNN.safetensors</c> weights and <c>epoch-NNNN.optimizer.pt</c>, see
+    /// <see cref="Checkpoint"/>); null: none.</summary>
     public string? CheckpointDir { get; init; }
     public int CheckpointEvery { get; init; } = 1;
     /// <summary>One line per epoch on the console.</summary>

@@ -16,10 +16,12 @@ namespace NormFree.Training;
 /// trainer.EpochCompleted += h => display(h.Epochs[^1]);
 /// var history = trainer.fit();
 /// </code>
-/// Each step: lr from the schedule → augmentation → forward → cross-entropy → zero_grad → backward → optimizer step
-/// (its gradient hooks run inside) → the step's loss into the history and through the divergence rule, all inside
-/// one dispose scope. The trainer moves the model to <see cref="TrainConfig.Device"/>, and builds SGD from the config
-/// unless it is given an optimizer (which the caller then owns).</summary>
+/// Each step, inside one dispose scope: augmentation → forward → loss → zero_grad → backward → the gradient hooks
+/// (<see cref="GradientHooks.apply"/>: TorchSharp has no tensor hooks, so CZMG, LUMA, AGC edit <c>.grad</c> here) →
+/// <c>optimizer.step()</c> → the LR scheduler's step (TorchSharp's <c>LambdaLR</c> from <see cref="TrainConfig.Schedule"/>,
+/// stepped once per batch) → the step's loss into the history and through the divergence rule. The trainer moves the
+/// model to <see cref="TrainConfig.Device"/>, and builds <c>torch.optim.SGD</c> from the config unless it is given an
+/// optimizer (which the caller then owns).</summary>
 public sealed class Trainer : IDisposable
 {
     readonly BatchLoader train, test;
@@ -28,6 +30,8 @@ public sealed class Trainer : IDisposable
     public nn.Module<Tensor, Tensor> model { get; }
     public optim.Optimizer optimizer { get; }
     public TrainConfig config { get; }
+    /// <summary>Run in this order on the gradients of every step, between backward and the optimizer's step.</summary>
+    public IReadOnlyList<IGradientHook> gradient_hooks { get; }
     public History history { get; private set; }
 
     /// <summary>Epochs completed so far (the next one to run is <c>epoch + 1</c>).</summary>
@@ -39,7 +43,11 @@ public sealed class Trainer : IDisposable
 
     /// <summary>Seeds the global generator with <see cref="TrainConfig.Seed"/> (the data loader derives its own
     /// streams from it): create the trainer right before training, after the model is initialised.</summary>
-    public Trainer(nn.Module<Tensor, Tensor> model, InMemoryDataset train, InMemoryDataset test, TrainConfig config, optim.Optimizer? optimizer = null)
+    /// <param name="optimizer">default: SGD from the config (<see cref="Sgd"/>), disposed with the trainer.</param>
+    /// <param name="gradient_hooks">gradient transforms for this model (e.g. a method's CZMG and LUMA, AGC), run in
+    /// order on every step's gradients before the optimizer's step.</param>
+    public Trainer(nn.Module<Tensor, Tensor> model, InMemoryDataset train, InMemoryDataset test, TrainConfig config, optim.Optimizer? optimizer = null,
+        IEnumerable<IGradientHook>? gradient_hooks = null)
     {
         config.Validate();
         this.model = model;
@@ -49,27 +57,21 @@ public sealed class Trainer : IDisposable
         this.test = new BatchLoader(test, config.EvalBatchSize, device: config.Device,
             transforms: config.Augmentation.OfType<Normalize>());
         model.to(config.Device);
+        if (config.CheckpointDir is not null && optimizer is not (null or OptimizerHelper))
+            throw new ArgumentException($"checkpoints save TorchSharp's managed optimizers (OptimizerHelper: SGD, Adam, ...), not {optimizer.GetType().Name}", nameof(optimizer));
         this.optimizer = optimizer ?? (ownOptimizer = Sgd(model, config));
-        torch.manual_seed(config.Seed);
+        this.gradient_hooks = gradient_hooks?.ToArray() ?? [];
+        torch.manual_seed(unchecked((long)config.Seed));
         history = new History { Label = config.Name };
     }
 
     /// <summary>SGD with the config's hyperparameters; with <see cref="TrainConfig.DecayOnlyWeights"/> two groups, the
     /// second (rank &lt; 2: biases, gains, scalars) without weight decay.</summary>
-    public static SGD Sgd(nn.Module<Tensor, Tensor> model, TrainConfig config)
-    {
-        var ps = model.parameters().Cast<Tensor>().ToList();
-        var groups = new List<ParamGroup>();
-        if (!config.DecayOnlyWeights) groups.Add(new ParamGroup(ps));
-        else
-        {
-            var weights = ps.Where(p => p.dim() >= 2).ToList();
-            var others = ps.Where(p => p.dim() < 2).ToList();
-            if (weights.Count > 0) groups.Add(new ParamGroup(weights));
-            if (others.Count > 0) groups.Add(new ParamGroup(others, weight_decay: 0));
-        }
-        return new SGD(groups, config.LearningRate, config.Momentum, weight_decay: config.WeightDecay, nesterov: config.Nesterov);
-    }
+    public static SGD Sgd(nn.Module<Tensor, Tensor> model, TrainConfig config) => config.DecayOnlyWeights
+        ? torch.optim.SGD(ParamGroups.decay_weights_only(model, config.WeightDecay), config.LearningRate, config.Momentum,
+            weight_decay: config.WeightDecay, nesterov: config.Nesterov)
+        : torch.optim.SGD(model.parameters(), config.LearningRate, config.Momentum, weight_decay: config.WeightDecay,
+            nesterov: config.Nesterov);
 
     /// <summary>Restores the run from a checkpoint (default: the latest in <see cref="TrainConfig.CheckpointDir"/>);
     /// <see cref="fit"/> then continues after its epoch.</summary>
@@ -78,7 +80,7 @@ public sealed class Trainer : IDisposable
         path ??= (config.CheckpointDir is { } dir ? Checkpoint.latest(dir) : null)
             ?? throw new FileNotFoundException($"no checkpoint to resume from in '{config.CheckpointDir}'");
         // The data order and augmentation are drawn from (seed, epoch, batch): another seed would resume a different run.
-        var seed = Safetensors.metadata(path).GetValueOrDefault(SeedKey);
+        var seed = Checkpoint.metadata(path).GetValueOrDefault(SeedKey);
         if (seed != SeedText)
             throw new ArgumentException($"checkpoint '{path}' was written by a run with seed {seed}, this trainer's config has seed {SeedText}");
         var info = Checkpoint.load(path, model, optimizer);
@@ -96,7 +98,10 @@ public sealed class Trainer : IDisposable
     /// <see cref="load_checkpoint"/> first.</summary>
     public History fit(CancellationToken cancel = default)
     {
-        var scheduler = new LrScheduler(optimizer, config.Schedule, train.batches_per_epoch);
+        // The schedule's clock counts steps: put it at the first step of the next epoch (after a resume or an
+        // interrupted epoch too, which re-runs from its first batch).
+        var scheduler = config.Schedule.scheduler(optimizer, train.batches_per_epoch);
+        scheduler.step(checked((int)(epoch * train.batches_per_epoch)));
         while (history.Status == TrainingStatus.Running && epoch < config.Epochs)
         {
             var watch = Stopwatch.StartNew();
@@ -104,7 +109,7 @@ public sealed class Trainer : IDisposable
             if (result is not { } r) break;
             var (testLoss, testAccuracy, classes) = evaluate(model, test);
             epoch++;
-            history.Add(new EpochRecord(epoch, r.Loss, r.Accuracy, testLoss, testAccuracy, optimizer.param_groups[0].lr,
+            history.Add(new EpochRecord(epoch, r.Loss, r.Accuracy, testLoss, testAccuracy, r.LearningRate,
                 watch.Elapsed.TotalSeconds) { DataSeconds = r.DataSeconds });
             if (config.FailedToTrain?.Check(history, classes) is { } failed) history.Finish(TrainingStatus.FailedToTrain, failed);
             else if (epoch == config.Epochs) history.Finish(TrainingStatus.Completed);
@@ -129,12 +134,13 @@ public sealed class Trainer : IDisposable
     string ProgressLine(string text) => history.Label.Length > 0 ? $"[{history.Label}] {text}" : text;
 
     /// <summary>One epoch of steps; null when the run stopped inside it (diverged or interrupted).</summary>
-    (double Loss, double Accuracy, double DataSeconds)? TrainEpoch(optim.lr_scheduler.LRScheduler scheduler, CancellationToken token)
+    (double Loss, double Accuracy, double DataSeconds, double LearningRate)? TrainEpoch(optim.lr_scheduler.LRScheduler scheduler, CancellationToken token)
     {
         model.train();
         var watch = Stopwatch.StartNew();
         var waiting = new Stopwatch();
-        double lossSum = 0;
+        var group = optimizer.ParamGroups.First();
+        double lossSum = 0, lr = group.LearningRate;
         long correct = 0, seen = 0;
         var batches = train.batches_per_epoch;
         using var loader = train.epoch(epoch).GetEnumerator();
@@ -152,14 +158,16 @@ public sealed class Trainer : IDisposable
                 return null;
             }
             using var scope = torch.NewDisposeScope();
-            scheduler.set(epoch, batch.index);
             var logits = model.call(batch.input);                  // (B, classes)
             var loss = batch.loss(logits, config.LabelSmoothing);
             optimizer.zero_grad();
             loss.backward();
+            GradientHooks.apply(model.parameters(), gradient_hooks);
             optimizer.step();
+            lr = group.LearningRate;                               // the rate this step used
+            scheduler.step();                                      // the next step's rate
 
-            var value = loss.item();
+            var value = loss.item_double();
             history.AddStep(value);
             var step = history.StepLosses.Count;
             if (config.Divergence.Check(value, history.StepLosses[0], step) is { } diverged)
@@ -171,11 +179,11 @@ public sealed class Trainer : IDisposable
             }
             lossSum += value * batch.size;
             seen += batch.size;
-            correct += logits.argmax(1).eq(batch.target).sum().itemLong();
+            correct += logits.argmax(1).eq(batch.target).sum().item_long();
             if (config.Progress && config.ProgressEverySteps > 0 && (batch.index + 1) % config.ProgressEverySteps == 0)
                 Console.WriteLine(ProgressLine($"epoch {epoch + 1} step {batch.index + 1}/{batches}  loss {lossSum / seen:F4}  {watch.Elapsed.TotalSeconds:F1}s"));
         }
-        return (lossSum / seen, (double)correct / seen, waiting.Elapsed.TotalSeconds);
+        return (lossSum / seen, (double)correct / seen, waiting.Elapsed.TotalSeconds, lr);
     }
 
     /// <summary>Mean cross-entropy and accuracy of <paramref name="model"/> over every batch of <paramref name="data"/>
@@ -195,8 +203,8 @@ public sealed class Trainer : IDisposable
                 using var scope = torch.NewDisposeScope();
                 var logits = model.call(batch.input);              // (B, classes)
                 classes = logits.size(-1);
-                lossSum += F.cross_entropy(logits, batch.target).item() * batch.size;
-                correct += logits.argmax(1).eq(batch.target).sum().itemLong();
+                lossSum += F.cross_entropy(logits, batch.target).item_double() * batch.size;
+                correct += logits.argmax(1).eq(batch.target).sum().item_long();
                 seen += batch.size;
             }
             return (lossSum / seen, (double)correct / seen, classes);
