@@ -67,7 +67,8 @@ public sealed class MarkSymbolVersionWeak : Task
             // A new file rather than an in-place write: the output copy may be a hard link into the NuGet cache.
             var temporary = Library + ".weak";
             File.WriteAllBytes(temporary, elf);
-            File.Move(temporary, Library, overwrite: true);
+            File.Delete(Library);
+            File.Move(temporary, Library);
             Patched = true;
             return true;
         }
@@ -80,6 +81,14 @@ public sealed class MarkSymbolVersionWeak : Task
         return Encoding.ASCII.GetString(bytes, (int)at, end - (int)at);
     }
 
-    static bool Contains(byte[] haystack, byte[] needle) =>
-        haystack.AsSpan().IndexOf(needle) >= 0;
+    static bool Contains(byte[] haystack, byte[] needle)
+    {
+        for (var i = 0; i + needle.Length <= haystack.Length; i++)
+        {
+            var j = 0;
+            while (j < needle.Length && haystack[i + j] == needle[j]) j++;
+            if (j == needle.Length) return true;
+        }
+        return false;
+    }
 }
