@@ -14,8 +14,9 @@ namespace NormFree.Kernel.Execution;
 /// thread).</summary>
 public sealed class EngineSupervisor : IDisposable
 {
-    /// <summary>How long interrupted code has to stop before the engine is replaced.</summary>
-    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(3);
+    /// <summary>How long interrupted code has to stop before the engine is replaced: long enough for a cell that
+    /// was still compiling on a busy machine (its code then sees the cancelled token) not to cost the state.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(5);
 
     static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
 

@@ -112,7 +112,9 @@ class KernelTests(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.km, cls.kc = start_kernel()
-        reply, _ = execute(cls.kc, f'#r "{compile_interrupt_stand_in()}"\nusing NormFree.Notebooks;')
+        # Relative to the kernel's working directory, as a notebook's #r is relative to the notebook's folder.
+        stand_in = os.path.relpath(compile_interrupt_stand_in(), HERE)
+        reply, _ = execute(cls.kc, f'#r "{stand_in}"\nusing NormFree.Notebooks;')
         assert reply["status"] == "ok", reply
 
     @classmethod
@@ -180,6 +182,22 @@ class KernelTests(unittest.TestCase):
         outputs = self.run_ok('display(new List<int> { 1, 2, 3 });\n"text"')
         self.assertEqual(of_type(outputs, "display_data")[0]["data"]["text/plain"], "[ 1, 2, 3 ]")
         self.assertEqual(of_type(outputs, "execute_result")[0]["data"], {"text/plain": "text"})
+
+    def test_types_describe_their_renderings_by_the_formatter_source_convention(self):
+        # What the library's tables rely on: an attribute named TypeFormatterSourceAttribute, matched by name.
+        outputs = self.run_ok(
+            "class TypeFormatterSourceAttribute : Attribute\n"
+            "{\n"
+            "    public TypeFormatterSourceAttribute(Type source) => FormatterSourceType = source;\n"
+            "    public Type FormatterSourceType { get; }\n"
+            "    public string[] PreferredMimeTypes { get; set; }\n"
+            "}\n"
+            "class Rendering { public string MimeType => \"text/html\"; public bool Format(object value, System.IO.TextWriter w) { w.Write(\"<i>r</i>\"); return true; } }\n"
+            "class RenderingSource { public IEnumerable<object> CreateTypeFormatters() => new object[] { new Rendering() }; }\n"
+            "[TypeFormatterSource(typeof(RenderingSource), PreferredMimeTypes = new[] { \"text/html\", \"text/plain\" })]\n"
+            "class Rendered { public override string ToString() => \"plain\"; }\n"
+            "new Rendered()")
+        self.assertEqual(of_type(outputs, "execute_result")[0]["data"], {"text/html": "<i>r</i>", "text/plain": "plain"})
 
     def test_a_trailing_display_call_is_not_also_a_result(self):
         outputs = self.run_ok('display("x")')
