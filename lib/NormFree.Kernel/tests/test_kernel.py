@@ -113,14 +113,15 @@ class KernelTests(unittest.TestCase):
     def setUpClass(cls):
         cls.km, cls.kc = start_kernel()
         # Relative to the kernel's working directory, as a notebook's #r is relative to the notebook's folder.
-        stand_in = os.path.relpath(compile_interrupt_stand_in(), HERE)
-        reply, _ = execute(cls.kc, f'#r "{stand_in}"\nusing NormFree.Notebooks;')
+        cls.stand_in = compile_interrupt_stand_in()
+        reply, _ = execute(cls.kc, f'#r "{os.path.relpath(cls.stand_in, HERE)}"\nusing NormFree.Notebooks;')
         assert reply["status"] == "ok", reply
 
     @classmethod
     def tearDownClass(cls):
         cls.kc.stop_channels()
         cls.km.shutdown_kernel(now=False)
+        shutil.rmtree(os.path.dirname(cls.stand_in), ignore_errors=True)
 
     def run_ok(self, code):
         reply, outputs = execute(self.kc, code)
