@@ -1,3 +1,8 @@
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.Events;
+using Microsoft.DotNet.Interactive.Formatting;
+
 namespace NormFree.Kernel;
 
 // The shell and control requests (messaging docs, "Messages on the shell (ROUTER/DEALER) channel").
@@ -34,20 +39,12 @@ public sealed partial class Kernel
             case "kernel_info_request": Reply(socket, request, "kernel_info_reply", KernelInfo()); break;
             case "execute_request": Execute(request); break;
             case "is_complete_request":
-                var status = ScriptSession.IsComplete(request.Text("code") ?? "");
+                var status = SubmissionSyntax.IsComplete(request.Text("code") ?? "");
                 Reply(socket, request, "is_complete_reply", status == "incomplete"
                     ? new JsonObject { ["status"] = status, ["indent"] = "    " } : new JsonObject { ["status"] = status });
                 break;
             case "complete_request": Reply(socket, request, "complete_reply", Complete(request)); break;
-            case "inspect_request":
-                var code = request.Text("code") ?? "";
-                var found = scripts.Inspect(code, Utf16Index(code, request.Number("cursor_pos", code.Length)));
-                Reply(socket, request, "inspect_reply", new JsonObject
-                {
-                    ["status"] = "ok", ["found"] = found is not null, ["metadata"] = new JsonObject(),
-                    ["data"] = found is null ? new JsonObject() : new JsonObject { ["text/plain"] = found },
-                });
-                break;
+            case "inspect_request": Reply(socket, request, "inspect_reply", Inspect(request)); break;
             case "history_request": Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() }); break;
             case "comm_info_request": Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() }); break;
             case "comm_open":
@@ -56,7 +53,7 @@ public sealed partial class Kernel
                 break;
             case "comm_msg" or "comm_close": break;
             case "interrupt_request":
-                runner.Interrupt();
+                cells.Interrupt();
                 Reply(socket, request, "interrupt_reply", new JsonObject { ["status"] = "ok" });
                 break;
             case "shutdown_request":
@@ -76,13 +73,13 @@ public sealed partial class Kernel
         ["language_info"] = new JsonObject
         {
             ["name"] = "csharp",
-            ["version"] = ScriptSession.CSharpVersion,
+            ["version"] = SubmissionSyntax.CSharpVersion,
             ["mimetype"] = "text/x-csharp",
             ["file_extension"] = ".cs",
             ["pygments_lexer"] = "csharp",
             ["codemirror_mode"] = "text/x-csharp",
         },
-        ["banner"] = $"C# script (Roslyn) on .NET {Environment.Version}: NormFree's notebook kernel",
+        ["banner"] = $"C# ({SubmissionSyntax.CSharpVersion}, .NET Interactive's C# engine) on .NET {Environment.Version}: NormFree's notebook kernel",
         ["help_links"] = new JsonArray(),
         ["debugger"] = false,
     };
@@ -99,7 +96,7 @@ public sealed partial class Kernel
         FlushOutput();
         if (error is null && result is not null && !silent)
         {
-            try { Publish("execute_result", new JsonObject { ["execution_count"] = count, ["data"] = DisplayFormatter.Format(result), ["metadata"] = new JsonObject() }); }
+            try { Publish("execute_result", new JsonObject { ["execution_count"] = count, ["data"] = MimeBundle.From(result.FormattedValues, result.Value), ["metadata"] = new JsonObject() }); }
             catch (Exception e) { error = ErrorReport.Runtime(e); }
         }
         if (error is null)
@@ -120,23 +117,32 @@ public sealed partial class Kernel
         });
     }
 
-    /// <summary>Runs a cell; the trailing expression's value (null when there is none, or it is the handle a
-    /// trailing <c>display(...)</c> returns), or the error to report.</summary>
-    (object? Value, ErrorReport? Error) RunCell(string code, string cellName)
+    const string EngineRestartNotice =
+        "The cell was still running {0} s after the interrupt (code that checks no cancellation token), so the C# engine " +
+        "was restarted: variables, usings and #r references of earlier cells are gone; run them again. The abandoned code " +
+        "runs on in the background (a loop keeps a CPU core busy) until the kernel itself is restarted.\n";
+
+    /// <summary>Runs a cell; its trailing expression's value (null when there is none, or it is what a trailing
+    /// <c>display(...)</c> returns), or the error to report.</summary>
+    (ReturnValueProduced? Value, ErrorReport? Error) RunCell(string code, string cellName)
     {
-        var task = runner.Run(token => scripts.Execute(code, cellName, token), out var interrupted);
-        if (task is null || task.IsCanceled) return (null, ErrorReport.Interrupted());
-        if (task.IsFaulted)
+        var outcome = cells.Run(code);
+        if (outcome.EngineRestarted)
         {
-            var e = task.Exception!.InnerException!;
-            return (null, interrupted && e is OperationCanceledException or ThreadInterruptedException ? ErrorReport.Interrupted() : ErrorReport.Runtime(e));
+            stderr.Write(string.Format(System.Globalization.CultureInfo.InvariantCulture, EngineRestartNotice, EngineSupervisor.StopGrace.TotalSeconds));
+            return (null, ErrorReport.Interrupted());
         }
-        var outcome = task.Result;
-        if (outcome.CompileErrors.Count > 0) return (null, ErrorReport.Compilation(cellName, outcome.CompileErrors));
-        if (outcome.Exception is { } ex)
-            return (null, interrupted && ex is OperationCanceledException or ThreadInterruptedException ? ErrorReport.Interrupted() : ErrorReport.Runtime(ex));
-        return (outcome.Value is DisplayHandle ? null : outcome.Value, null);
+        if (outcome.Result is not { } result)
+            return (null, outcome.Interrupted || outcome.EngineFailure is null ? ErrorReport.Interrupted() : ErrorReport.Runtime(outcome.EngineFailure));
+        if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+            return (null, outcome.Interrupted ? ErrorReport.Interrupted() : ErrorReport.Failed(failed, cellName, ErrorReport.LinesBefore(Compiled(result), code)));
+        var value = result.Events.OfType<ReturnValueProduced>().LastOrDefault();
+        return (value?.Value is DisplayedValue ? null : value, null);
     }
+
+    /// <summary>The C# the engine compiled for the cell: the cell without its <c>#r "nuget: ..."</c> lines.</summary>
+    static string? Compiled(KernelCommandResult result) =>
+        (result.Events.OfType<CodeSubmissionReceived>().LastOrDefault()?.Command as SubmitCode)?.Code;
 
     /// <summary>After a failed cell, execute requests already waiting (a "run all") are answered as aborted rather
     /// than run on a broken state; other requests are served normally.</summary>
@@ -157,29 +163,4 @@ public sealed partial class Kernel
         }
         parentHeader = failed;
     }
-
-    JsonObject Complete(Message request)
-    {
-        var code = request.Text("code") ?? "";
-        var cursor = Utf16Index(code, request.Number("cursor_pos", code.Length));
-        var (start, matches) = scripts.Complete(code, cursor);
-        return new JsonObject
-        {
-            ["status"] = "ok",
-            ["matches"] = new JsonArray(matches.Select(m => (JsonNode?)JsonValue.Create(m)).ToArray()),
-            ["cursor_start"] = CodePoints(code, start),
-            ["cursor_end"] = CodePoints(code, cursor),
-            ["metadata"] = new JsonObject(),
-        };
-    }
-
-    /// <summary>Jupyter counts cursor positions in Unicode code points (protocol 5.2); .NET strings in UTF-16.</summary>
-    static int Utf16Index(string s, int codePoints)
-    {
-        var i = 0;
-        for (var n = 0; n < codePoints && i < s.Length; n++) i += char.IsHighSurrogate(s[i]) && i + 1 < s.Length ? 2 : 1;
-        return i;
-    }
-
-    static int CodePoints(string s, int utf16Index) => s[..utf16Index].EnumerateRunes().Count();
 }

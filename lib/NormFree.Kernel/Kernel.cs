@@ -3,12 +3,13 @@ using System.Text;
 
 namespace NormFree.Kernel;
 
-/// <summary>A Jupyter kernel (messaging protocol 5.3) for C# script. Five ZeroMQ sockets from the connection file:
+/// <summary>A Jupyter kernel (messaging protocol 5.3) for C#, whose cells run on .NET Interactive's C# engine hosted
+/// in this process (<see cref="EngineSupervisor"/>). Five ZeroMQ sockets from the connection file:
 /// heartbeat (REP, echoes), shell and control (ROUTER, requests and replies), iopub (PUB, outputs and status),
 /// stdin (ROUTER, bound but unused: cells get no input). Each socket has one thread; iopub is shared behind a lock.
 /// Shell requests run one at a time (a cell blocks the shell, as in ipykernel); control stays responsive for
 /// interrupt and shutdown while a cell runs.</summary>
-public sealed partial class Kernel : IDisplaySink
+public sealed partial class Kernel
 {
     readonly Wire wire;
     readonly string session = Guid.NewGuid().ToString();
@@ -16,17 +17,14 @@ public sealed partial class Kernel : IDisplaySink
     readonly ZmqSocket shell, control, iopub, stdin, heartbeat;
     readonly object iopubGate = new();
     readonly ManualResetEventSlim exiting = new();
-    readonly CellRunner runner = new();
-    readonly LibraryInterrupt libraryInterrupt = new();
-    readonly ScriptGlobals globals;
-    readonly ScriptSession scripts;
+    readonly EngineSupervisor cells;
     readonly StreamOutput stdout, stderr;
     readonly NativeOutputCapture nativeOut, nativeErr;
     readonly TextWriter log;
     volatile string parentHeader = "{}";
     int executionCount;
 
-    public Kernel(ConnectionFile connection, string baseDirectory)
+    public Kernel(ConnectionFile connection)
     {
         wire = new Wire(connection.Key);
         heartbeat = context.Bind(ZmqNative.REP, connection.Endpoint(connection.HbPort));
@@ -34,18 +32,12 @@ public sealed partial class Kernel : IDisplaySink
         shell = context.Bind(ZmqNative.ROUTER, connection.Endpoint(connection.ShellPort));
         control = context.Bind(ZmqNative.ROUTER, connection.Endpoint(connection.ControlPort));
         stdin = context.Bind(ZmqNative.ROUTER, connection.Endpoint(connection.StdinPort));
-        globals = new ScriptGlobals(this);
-        scripts = new ScriptSession(baseDirectory, globals);
         stdout = new StreamOutput("stdout", PublishStream);
         stderr = new StreamOutput("stderr", PublishStream);
         nativeOut = new NativeOutputCapture(1, stdout);
         nativeErr = new NativeOutputCapture(2, stderr);
         log = new StreamWriter(nativeErr.Original) { AutoFlush = true };
-        runner.CellStarting += token =>
-        {
-            globals.InterruptToken = token;
-            libraryInterrupt.Set(token);
-        };
+        cells = new EngineSupervisor(OnEngineEvent);
     }
 
     /// <summary>Serves until a shutdown request, SIGTERM, or the parent process (the Jupyter client) going away;
@@ -55,11 +47,9 @@ public sealed partial class Kernel : IDisplaySink
         Console.SetOut(stdout);
         Console.SetError(stderr);
         Console.SetIn(TextReader.Null);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; runner.Interrupt(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cells.Interrupt(); });
         using var parentWatch = WatchParent();
         Publish("status", new JsonObject { ["execution_state"] = "starting" });
-        // Load and JIT Roslyn on the cell thread while the client connects; the first cell queues behind it.
-        _ = Task.Run(() => runner.Run(_ => Task.FromResult(Try(scripts.WarmUp)), out _));
         Thread[] threads =
         [
             Serve("heartbeat", heartbeat, frames => heartbeat.Send(frames)),
@@ -75,12 +65,6 @@ public sealed partial class Kernel : IDisplaySink
         stdin.Dispose();
         if (stopped) context.Dispose();
         return 0;
-    }
-
-    bool Try(Action action)
-    {
-        try { action(); return true; }
-        catch (Exception e) { log.WriteLine($"[normfree kernel] {e.Message}"); return false; }
     }
 
     /// <summary>A thread that receives on <paramref name="socket"/> until the context shuts down, then closes it.</summary>
@@ -142,10 +126,6 @@ public sealed partial class Kernel : IDisplaySink
     }
 
     void PublishStream(string name, string text) => Publish("stream", new JsonObject { ["name"] = name, ["text"] = text });
-
-    void IDisplaySink.Display(string displayId, JsonObject data) => PublishDisplay("display_data", displayId, data);
-
-    void IDisplaySink.Update(string displayId, JsonObject data) => PublishDisplay("update_display_data", displayId, data);
 
     void PublishDisplay(string msgType, string displayId, JsonObject data)
     {

@@ -1,3 +1,4 @@
+using NormFree.Kernel.Execution;
 using NormFree.Kernel.Protocol;
 
 // Usage: dotnet NormFree.Kernel.dll <connection_file>   (what the kernelspec's argv runs)
@@ -6,5 +7,6 @@ if (args.Length != 1)
     Console.Error.WriteLine("usage: NormFree.Kernel <connection_file>  (a Jupyter client starts it through the 'normfree' kernelspec)");
     return 2;
 }
-var kernel = new NormFree.Kernel.Kernel(ConnectionFile.Read(args[0]), Environment.CurrentDirectory);
+NoTelemetry.Apply();
+var kernel = new NormFree.Kernel.Kernel(ConnectionFile.Read(args[0]));
 return kernel.Run();

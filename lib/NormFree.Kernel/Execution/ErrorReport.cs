@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Events;
 
 namespace NormFree.Kernel.Execution;
 
@@ -11,38 +12,59 @@ public sealed partial record ErrorReport(string Name, string Value, IReadOnlyLis
 {
     public static ErrorReport Interrupted() => new("Interrupted", "the cell was interrupted", ["Interrupted: the cell was interrupted"]);
 
-    /// <summary>Compile errors with their position in the cell: <c>In[3] (2,5): error CS0103: ...</c>.</summary>
-    public static ErrorReport Compilation(string cellName, IReadOnlyList<Diagnostic> errors)
+    /// <summary>What the engine reported for a failed cell: compile errors with their position in the cell
+    /// (<c>In[3] (2,5): error CS0103: ...</c>), a runtime exception with its stack, or the engine's message (a
+    /// package that could not be restored).</summary>
+    /// <param name="lineOffset">lines of the cell before the code the engine compiled (<see cref="LinesBefore"/>).</param>
+    public static ErrorReport Failed(CommandFailed failed, string cellName, int lineOffset) => failed.Exception switch
     {
-        var lines = errors.Select(d =>
-        {
-            var p = d.Location.GetLineSpan().StartLinePosition;
-            return $"{cellName} ({p.Line + 1},{p.Character + 1}): error {d.Id}: {d.GetMessage(CultureInfo.InvariantCulture)}";
-        }).ToArray();
-        return new("CompilationError", lines[0], lines);
+        CodeSubmissionCompilationErrorException => Compilation(cellName, failed.Message, lineOffset),
+        { } e => Runtime(e),
+        null => new("Error", failed.Message, failed.Message.Split('\n')),
+    };
+
+    /// <summary>Compile errors, one a line as Roslyn writes them (<c>(2,5): error CS0103: ...</c>: line and column
+    /// from 1), each prefixed with the cell's name, lines counted in the cell (<paramref name="lineOffset"/>: the
+    /// lines before the compiled code).</summary>
+    static ErrorReport Compilation(string cellName, string message, int lineOffset)
+    {
+        var lines = message.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0)
+            .Select(l => $"{cellName} {Position().Replace(l, m => $"({int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) + lineOffset},", 1)}").ToArray();
+        return new("CompilationError", lines.FirstOrDefault() ?? $"{cellName}: compilation failed", lines);
     }
 
-    /// <summary>A runtime exception: type name, message, and the stack without the scripting host's frames.</summary>
+    [GeneratedRegex(@"^\((\d+),")]
+    private static partial Regex Position();
+
+    /// <summary>The engine compiles a cell without its directive lines (<c>#r "nuget: ..."</c>), so Roslyn counts
+    /// lines from the first line of C#: how many lines of the cell come before the code it compiled.</summary>
+    public static int LinesBefore(string? compiled, string cellCode)
+    {
+        if (string.IsNullOrEmpty(compiled) || compiled == cellCode) return 0;
+        var code = compiled.TrimStart('\r', '\n');
+        var at = cellCode.IndexOf(code, StringComparison.Ordinal);
+        // Roslyn counts from the compiled text's first line, blank lines it starts with included.
+        return at <= 0 ? 0 : Math.Max(0, cellCode.AsSpan(0, at).Count('\n') - compiled.AsSpan(0, compiled.Length - code.Length).Count('\n'));
+    }
+
+    /// <summary>A runtime exception: type name, message, and the stack without the engine's frames.</summary>
     public static ErrorReport Runtime(Exception e)
     {
         while (e is TargetInvocationException { InnerException: { } inner }) e = inner;
         if (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
-        var lines = e.ToString().Split('\n').Select(l => CellPath().Replace(l.TrimEnd('\r'), " in $1:line"))
-            .Where(l => !IsHostFrame(l)).ToList();
+        var lines = e.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !IsHostFrame(l)).ToList();
         return new(e.GetType().Name, e.Message, lines);
     }
-
-    /// <summary>A cell's frames read "in /notebook/folder/In[3]:line 4"; the folder is noise.</summary>
-    [GeneratedRegex(@" in \S*?(In\[\d+\]):line")]
-    private static partial Regex CellPath();
 
     static bool IsHostFrame(string line)
     {
         var t = line.TrimStart();
         return t.StartsWith("--- End of stack trace", StringComparison.Ordinal)
-            || t.StartsWith("at Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal)
+            || t.StartsWith("at Microsoft.CodeAnalysis.", StringComparison.Ordinal)
+            || t.StartsWith("at Microsoft.DotNet.Interactive.", StringComparison.Ordinal)
             || t.StartsWith("at System.Runtime.CompilerServices", StringComparison.Ordinal)
             || t.StartsWith("at System.Runtime.ExceptionServices", StringComparison.Ordinal)
+            || t.StartsWith("at System.Threading.", StringComparison.Ordinal)
             || t.StartsWith("at NormFree.Kernel.", StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,32 @@
+using Microsoft.DotNet.Interactive.Formatting;
+
+namespace NormFree.Kernel.Display;
+
+/// <summary>How the kernel sets .NET Interactive's <c>Formatter</c> up, and the place to register more formatters.
+/// Everything shown goes through <c>Formatter</c>, so a formatter registered anywhere (here, in the library, in a cell
+/// or in a NuGet package's kernel extension) applies: <c>Formatter.Register&lt;T&gt;(...)</c> for a rendering,
+/// <c>Formatter.SetPreferredMimeTypesFor(typeof(T), ...)</c> for which renderings an output carries. Types that
+/// declare a <c>[TypeFormatterSource]</c> (the library's tables) are found by the formatter itself.</summary>
+public static class DefaultFormatting
+{
+    static readonly Type[] PlainTypes =
+    [
+        typeof(bool), typeof(char), typeof(sbyte), typeof(byte), typeof(short), typeof(ushort), typeof(int), typeof(uint),
+        typeof(long), typeof(ulong), typeof(nint), typeof(nuint), typeof(Half), typeof(float), typeof(double), typeof(decimal),
+    ];
+
+    static bool applied;
+
+    /// <summary>Sets the defaults once per process (the formatter is process-wide and survives engine restarts).</summary>
+    public static void Apply()
+    {
+        if (applied) return;
+        applied = true;
+        // Numbers show as text only (strings already do): the package's default would wrap each in HTML too. Other
+        // values keep the package's default, HTML (objects as property tables, sequences as tables), because a
+        // formatter registered for a type's HTML (a chart) is used only where HTML is the preferred rendering.
+        // Every output also carries text/plain (MimeBundle adds it).
+        foreach (var type in PlainTypes) Formatter.SetPreferredMimeTypesFor(type, PlainTextFormatter.MimeType);
+        // Formatters the kernel itself brings (e.g. charts) are registered here, after the defaults.
+    }
+}
