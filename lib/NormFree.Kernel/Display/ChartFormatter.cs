@@ -204,7 +204,7 @@ public sealed class ChartFormatter
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(Take(chart, PngMimeType) ?? ""), PngMimeType);
         Formatter.Register<GenericChart>((chart, writer) => writer.Write(PlainText(chart)), "text/plain");
         // Without Chromium, no image/png at all (the warning says why once, at the first chart).
-        string[] preferred = Images is not null && ChartImages.FindChromium() is not null
+        string[] preferred = Images is { HasBrowser: true }
             ? [HtmlMimeType, PlotlyMimeType, PngMimeType]
             : [HtmlMimeType, PlotlyMimeType];
         Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), preferred);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PuppeteerSharp;
 
 namespace NormFree.Kernel.Display;
@@ -24,6 +25,9 @@ public sealed class ChartImages : IDisposable
     static readonly string[] Candidates =
         ["/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
 
+    /// <summary>The browser to start; null (the default): <see cref="FindChromium"/>.</summary>
+    public string? ExecutablePath { get; init; }
+
     /// <summary>How long one picture may take, a browser start included.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
 
@@ -44,6 +48,9 @@ public sealed class ChartImages : IDisposable
         if (!string.IsNullOrEmpty(fromEnvironment)) return File.Exists(fromEnvironment) ? fromEnvironment : null;
         return Candidates.FirstOrDefault(File.Exists);
     }
+
+    /// <summary>Whether there is a browser to start (it may still fail to).</summary>
+    public bool HasBrowser => (ExecutablePath ?? FindChromium()) is { } path && File.Exists(path);
 
     /// <summary>The PNG of <paramref name="figureJson"/> (plotly's <c>{data, layout}</c>) at
     /// <paramref name="width"/>×<paramref name="height"/> CSS pixels, or null with <paramref name="problem"/> saying
@@ -103,13 +110,15 @@ public sealed class ChartImages : IDisposable
 
     async Task<IPage> OpenPageAsync()
     {
-        var executable = FindChromium();
-        if (executable is null)
+        var executable = ExecutablePath ?? FindChromium();
+        if (executable is null || !File.Exists(executable))
         {
-            unavailable = "no Chromium (Debian: apt-get install chromium; or set NORMFREE_CHROMIUM)";
+            unavailable = executable is null
+                ? "no Chromium (Debian: apt-get install chromium; or set NORMFREE_CHROMIUM)"
+                : $"no Chromium at {executable}";
             throw new InvalidOperationException(unavailable);
         }
-        userDataDir = Directory.CreateTempSubdirectory("normfree-chromium-").FullName;
+        userDataDir = FreshUserDataDir();
         try
         {
             // Pipe: Chromium talks over inherited file descriptors and exits by itself when this process does.
@@ -152,6 +161,22 @@ public sealed class ChartImages : IDisposable
             b.Dispose();
         }
         DeleteUserDataDir();
+    }
+
+    /// <summary>A new, empty Chromium profile under <c>$TMPDIR/normfree-chromium/</c>, named after this process;
+    /// profiles left by processes that are gone (killed before they could clean up) are removed first.</summary>
+    static string FreshUserDataDir()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "normfree-chromium"));
+        foreach (var stale in root.EnumerateDirectories("pid*"))
+        {
+            var pid = stale.Name[3..].Split('-')[0];
+            if (pid == Environment.ProcessId.ToString(CultureInfo.InvariantCulture) || Directory.Exists($"/proc/{pid}")) continue;
+            try { stale.Delete(recursive: true); }
+            catch (IOException) { /* another process is cleaning it up */ }
+            catch (UnauthorizedAccessException) { /* another user's */ }
+        }
+        return root.CreateSubdirectory($"pid{Environment.ProcessId}-{Guid.NewGuid():N}").FullName;
     }
 
     void DeleteUserDataDir()
