@@ -99,7 +99,7 @@ public class ChartFormatterTests
     [Fact]
     public void Titles_and_scripts_in_a_figure_cannot_close_the_charts_script()
     {
-        var chart = Chart.withTitle("</script><b>x</b>", null).Invoke(Line());
+        var chart = Plotly.NET.Chart.withTitle("</script><b>x</b>", null).Invoke(Line());
         var html = new ChartFormatter { Images = null }.Format(chart)["text/html"];
         var afterOpening = html[(html.IndexOf("<script type=\"text/javascript\">\n(function", StringComparison.Ordinal) + 10)..];
         Assert.Equal(1, afterOpening.Split("</script>").Length - 1);
