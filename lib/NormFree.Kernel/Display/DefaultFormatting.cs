@@ -1,3 +1,4 @@
+using Microsoft.DotNet.Interactive;
 using Microsoft.DotNet.Interactive.Formatting;
 
 namespace NormFree.Kernel.Display;
@@ -15,6 +16,8 @@ public static class DefaultFormatting
         typeof(long), typeof(ulong), typeof(nint), typeof(nuint), typeof(Half), typeof(float), typeof(double), typeof(decimal),
     ];
 
+    const string HtmlMimeType = "text/html";
+
     static bool applied;
 
     /// <summary>Sets the defaults once per process (the formatter is process-wide and survives engine restarts).</summary>
@@ -27,6 +30,13 @@ public static class DefaultFormatting
         // formatter registered for a type's HTML (a chart) is used only where HTML is the preferred rendering.
         // Every output also carries text/plain (MimeBundle adds it).
         foreach (var type in PlainTypes) Formatter.SetPreferredMimeTypesFor(type, PlainTextFormatter.MimeType);
-        // Formatters the kernel itself brings (e.g. charts) are registered here, after the defaults.
+        // Plotly.NET charts: plotly JSON, offline HTML and a PNG (ChartFormatter). plotly.js goes out once, as an output
+        // of its own, so redrawing the first chart in place (a live training curve) cannot take it away.
+        ChartFormatter.Register(emitPlotlyJs: html =>
+        {
+            if (KernelInvocationContext.Current is not { } context) return false; // the first chart's HTML carries it
+            context.DisplayAs(html, HtmlMimeType);
+            return true;
+        });
     }
 }

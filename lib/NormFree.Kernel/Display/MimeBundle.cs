@@ -15,7 +15,8 @@ public static class MimeBundle
         var bundle = new JsonObject();
         foreach (var f in formatted)
         {
-            if (bundle.ContainsKey(f.MimeType) || f.Value is null) continue;
+            // An empty payload is a rendering that failed (a chart's PNG when Chromium broke mid-session): leave it out.
+            if (bundle.ContainsKey(f.MimeType) || string.IsNullOrEmpty(f.Value)) continue;
             bundle[f.MimeType] = IsJson(f.MimeType) && TryParse(f.Value) is { } json ? json : f.Value;
         }
         if (!bundle.ContainsKey(PlainTextFormatter.MimeType)) bundle[PlainTextFormatter.MimeType] = value.ToDisplayString(PlainTextFormatter.MimeType);
