@@ -32,15 +32,23 @@ public static class Devices
     /// <paramref name="cudaDevices"/> CUDA devices.</summary>
     internal static Device Resolve(string? setting, int cudaDevices)
     {
-        if (string.IsNullOrWhiteSpace(setting)) return cudaDevices > 0 ? torch.CUDA : torch.CPU;
-        Device requested;
-        try { requested = torch.device(setting.Trim().ToLowerInvariant()); }
-        catch (Exception e) when (e is ArgumentException or FormatException)
-        {
-            throw new InvalidOperationException($"{Variable}='{setting}': unknown device, expected cpu, cuda or cuda:N", e);
-        }
+        if (string.IsNullOrWhiteSpace(setting)) return cudaDevices > 0 ? new Device(DeviceType.CUDA, 0) : torch.CPU;
+        var requested = Parse(setting) ?? throw new InvalidOperationException($"{Variable}='{setting}': unknown device, expected cpu, cuda or cuda:N");
         try { return EnsureAvailable(requested, cudaDevices); }
         catch (InvalidOperationException e) { throw new InvalidOperationException($"{Variable}={setting}: {e.Message}", e); }
+    }
+
+    /// <summary>cpu, cuda or cuda:N as a <see cref="Device"/>, or null. Parsed here rather than by
+    /// <c>torch.device(string)</c>, which starts TorchSharp's CUDA backend (and fails with its own message on a CPU
+    /// machine) before the check below could say what is wrong.</summary>
+    static Device? Parse(string setting)
+    {
+        var s = setting.Trim().ToLowerInvariant();
+        if (s == "cpu") return new Device(DeviceType.CPU);
+        if (s == "cuda") return new Device(DeviceType.CUDA, 0);
+        return s.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(s.AsSpan(5), out var i) && i >= 0
+            ? new Device(DeviceType.CUDA, i)
+            : null;
     }
 
     /// <summary><paramref name="device"/> itself when this process can use it, else an

@@ -10,10 +10,17 @@ public static class GradientHooks
     {
         var list = hooks as IReadOnlyCollection<IGradientHook> ?? hooks.ToList();
         if (list.Count == 0) return;
-        var withGrad = parameters.Where(p => p.grad is not null).ToList();
-        var grads = withGrad.Select(p => p.grad!).ToList();
+        // Each read of .grad makes a new handle: read them inside the scope so they are freed with it.
         using var _ = torch.no_grad();
         using var scope = torch.NewDisposeScope();
+        var withGrad = new List<Parameter>();
+        var grads = new List<Tensor>();
+        foreach (var p in parameters)
+            if (p.grad is { } g)
+            {
+                withGrad.Add(p);
+                grads.Add(g);
+            }
         foreach (var hook in list) hook.apply(withGrad, grads);
     }
 }
