@@ -1,6 +1,4 @@
-using NormFree.Torch;
-
-namespace NormFree.Tests.Torch;
+namespace NormFree.Tests;
 
 static class TensorDiff
 {
@@ -10,6 +8,6 @@ static class TensorDiff
         using var d = a - b;
         using var ad = d.abs();
         using var m = ad.max();
-        return m.item();
+        return m.ToDouble();
     }
 }
