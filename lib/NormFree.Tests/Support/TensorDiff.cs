@@ -10,4 +10,7 @@ static class TensorDiff
         using var m = ad.max();
         return m.ToDouble();
     }
+
+    /// <summary>Same shape and every element equal (torch.equal; TorchSharp's <c>Tensor.equal</c> is the element-wise eq).</summary>
+    public static bool Identical(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.allclose(b, rtol: 0, atol: 0);
 }
