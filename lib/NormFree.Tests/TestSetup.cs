@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using NormFree.Torch;
 
 namespace NormFree.Tests;
 
@@ -17,9 +16,9 @@ static class TestSetup
     }
 
     /// <summary>The tests run on the CPU unless one passes a device in (the device-aware ones in Device/ run on every
-    /// device this process sees): on a GPU box the default device would be cuda, and the bit-for-bit resume tests
-    /// hold on the CPU only.</summary>
+    /// device this process sees): on a GPU box <see cref="Devices.default_device"/> would be cuda, and the bit-for-bit
+    /// resume tests hold on the CPU only.</summary>
     [ModuleInitializer]
-    internal static void CpuUnlessToldOtherwise() => torch.default_device = Device.CPU;
+    internal static void CpuUnlessToldOtherwise() => Devices.default_device = torch.CPU;
 #pragma warning restore CA2255
 }

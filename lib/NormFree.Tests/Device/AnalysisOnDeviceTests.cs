@@ -14,7 +14,7 @@ public class AnalysisOnDeviceTests
     }
 
     [Theory]
-    [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
     public void HessianPowerIterationRunsOnTheParametersDevice(string name)
     {
         Device device = name;
@@ -25,7 +25,7 @@ public class AnalysisOnDeviceTests
 
         using var v = torch.tensor(new[] { 1.0, 2.0, -1.0, 0.5 }, device: device);
         var hv = Hessian.hvp(Loss, [theta], [v]);
-        Devices.AssertOn(device, hv[0]);
+        AvailableDevices.AssertOn(device, hv[0]);
         using var expected = d * v;
         Assert.True(hv[0].allclose(expected), "H v = diag(d) v");
         hv[0].Dispose();
@@ -35,7 +35,7 @@ public class AnalysisOnDeviceTests
     }
 
     [Theory]
-    [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
     public void SignalPropagationRunsACpuBatchOnTheModelsDeviceAndMatchesTheCpu(string name)
     {
         Device device = name;

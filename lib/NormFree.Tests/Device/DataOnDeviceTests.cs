@@ -23,7 +23,7 @@ public class DataOnDeviceTests
         mixup_alpha: 0.4);
 
     [Theory]
-    [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
     public void BatchesLandOnTheLoadersDeviceWithTheCpuValues(string name)
     {
         Device device = name;
@@ -35,9 +35,9 @@ public class DataOnDeviceTests
             var batches = 0;
             foreach (var (batch, expected) in Loader(data, device).epoch(1).Zip(reference))
             {
-                Devices.AssertOn(device, batch.input);
-                Devices.AssertOn(device, batch.target);
-                Devices.AssertOn(device, batch.target_b!);
+                AvailableDevices.AssertOn(device, batch.input);
+                AvailableDevices.AssertOn(device, batch.target);
+                AvailableDevices.AssertOn(device, batch.target_b!);
                 Assert.Equal(expected.lam, batch.lam);
                 using var input = batch.input.cpu();
                 using var target = batch.target.cpu();
@@ -53,7 +53,7 @@ public class DataOnDeviceTests
     static (Tensor input, Tensor target, double lam) Copy(Batch b) => (b.input.clone(), b.target.clone(), b.lam);
 
     [Theory]
-    [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
     public void SeededDrawsGiveTheCpuNumbersOnEveryDevice(string name)
     {
         Device device = name;
@@ -75,7 +75,7 @@ public class DataOnDeviceTests
         var drawn = Draw(device);
         for (var i = 0; i < drawn.Length; i++)
         {
-            Devices.AssertOn(device, drawn[i]);
+            AvailableDevices.AssertOn(device, drawn[i]);
             using var back = drawn[i].cpu();
             Assert.Equal(expected[i].bytes(), back.bytes());
         }

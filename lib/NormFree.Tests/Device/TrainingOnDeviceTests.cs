@@ -48,7 +48,7 @@ public sealed class TrainingOnDeviceTests : IDisposable
     };
 
     [Theory]
-    [MemberData(nameof(Devices.Available), MemberType = typeof(Devices))]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
     public void ARunOnTheDeviceKeepsModelBatchesAndOptimizerStateThereAndMatchesTheCpu(string name)
     {
         Device device = name;
@@ -60,10 +60,10 @@ public sealed class TrainingOnDeviceTests : IDisposable
         Assert.Equal(TrainingStatus.Completed, history.Status);
         Assert.NotEmpty(seen);
         Assert.All(seen, d => Assert.Equal(device.ToString(), d.ToString()));     // training and evaluation batches
-        Assert.All(model.parameters(), p => Devices.AssertOn(device, p));
+        Assert.All(model.parameters(), p => AvailableDevices.AssertOn(device, p));
         var state = trainer.optimizer.state_dict();
         Assert.Contains(state, e => e.Key.EndsWith(SGD.MomentumBuffer));
-        Assert.All(state.Where(e => e.Key.StartsWith("state.")), e => Devices.AssertOn(device, e.Value));
+        Assert.All(state.Where(e => e.Key.StartsWith("state.")), e => AvailableDevices.AssertOn(device, e.Value));
         foreach (var t in state.Values) t.Dispose();
 
         // The same run on the CPU: the same losses up to float32 rounding (equal when the device is the CPU).
@@ -79,7 +79,7 @@ public sealed class TrainingOnDeviceTests : IDisposable
         get
         {
             var moves = new TheoryData<string, string>();
-            foreach (string d in Devices.Available)
+            foreach (string d in AvailableDevices.All)
             {
                 moves.Add("cpu", d);
                 if (d != "cpu") moves.Add(d, "cpu");
@@ -101,9 +101,9 @@ public sealed class TrainingOnDeviceTests : IDisposable
         using var resumed = new Trainer(other, data, data, Config(to, "resumed"));
         var info = resumed.load_checkpoint(path);
         Assert.Equal(1, info.Epoch);
-        Assert.All(other.parameters(), p => Devices.AssertOn(to, p));
+        Assert.All(other.parameters(), p => AvailableDevices.AssertOn(to, p));
         var state = resumed.optimizer.state_dict();
-        Assert.All(state.Where(e => e.Key.StartsWith("state.")), e => Devices.AssertOn(to, e.Value));
+        Assert.All(state.Where(e => e.Key.StartsWith("state.")), e => AvailableDevices.AssertOn(to, e.Value));
         foreach (var t in state.Values) t.Dispose();
         var saved = model.state_dict();
         foreach (var (key, t) in other.state_dict())
@@ -115,7 +115,7 @@ public sealed class TrainingOnDeviceTests : IDisposable
         Assert.Equal(TrainingStatus.Completed, resumed.fit().Status);  // and training goes on there
 
         var tensors = Safetensors.load_file(path, device: to);
-        Assert.All(tensors.Values, t => Devices.AssertOn(to, t));
+        Assert.All(tensors.Values, t => AvailableDevices.AssertOn(to, t));
         foreach (var t in tensors.Values) t.Dispose();
     }
 }

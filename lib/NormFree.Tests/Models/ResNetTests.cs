@@ -1,12 +1,11 @@
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Models;
 
 public class ResNetTests
 {
-    static long Count(Module m) => m.parameters().Sum(p => p.numel());
+    static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
 
     // Parameter counts of the same architectures built from torch.nn layers in Debian's PyTorch 1.13
     // (/usr/bin/python3): He et al. CIFAR ResNet with option-A shortcuts, BN, bias-free convs, and Zagoruyko's WRN.
@@ -71,15 +70,15 @@ public class ResNetTests
     public void ZeroPadShortcutSubsamplesAndPadsChannelsWithZeros()
     {
         using var sc = new ZeroPadShortcut(2, 4, 2);
-        using var x = torch.arange(0, 32, 1).view(1, 2, 4, 4); // channel c holds 16c .. 16c + 15 row-major
+        using var x = torch.arange(0, 32, 1, float32).view(1, 2, 4, 4); // channel c holds 16c .. 16c + 15 row-major
         using var y = sc.call(x);
         Assert.Equal(new long[] { 1, 4, 2, 2 }, y.shape);
         // channel 0: zeros; 1: x[0, 0, ::2, ::2] = 0, 2, 8, 10; 2: x[0, 1, ::2, ::2] = 16, 18, 24, 26; 3: zeros
-        Assert.Equal(new float[] { 0, 0, 0, 0, 0, 2, 8, 10, 16, 18, 24, 26, 0, 0, 0, 0 }, y.data<float>());
+        Assert.Equal(new float[] { 0, 0, 0, 0, 0, 2, 8, 10, 16, 18, 24, 26, 0, 0, 0, 0 }, y.data<float>().ToArray());
         using var odd = new ZeroPadShortcut(3, 6, 1);
         using var ones = torch.ones([1, 3, 1, 1]);
         using var o = odd.call(ones);
-        Assert.Equal(new float[] { 0, 1, 1, 1, 0, 0 }, o.data<float>()); // 3 new channels: 1 in front, 2 behind
+        Assert.Equal(new float[] { 0, 1, 1, 1, 0, 0 }, o.data<float>().ToArray()); // 3 new channels: 1 in front, 2 behind
         Assert.Throws<ArgumentException>(() => new ZeroPadShortcut(4, 2, 1));
     }
 
@@ -113,7 +112,7 @@ public class ResNetTests
         using var net = ResNet.Build(ResNetConfig.ResNet20 with { Shortcut = ShortcutKind.Projection });
         var sc = (Sequential)((BasicBlock)net.blocks[3]).shortcut;
         var conv = Assert.IsType<Conv2d>(sc[0]);
-        Assert.Equal((16L, 32L, 1L, 2L), (conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride));
+        Assert.Equal((16L, 32L, 1L, 2L), (conv.in_channels, conv.out_channels, conv.kernel_size[0], conv.stride[0]));
         Assert.IsType<Identity>(((BasicBlock)net.blocks[1]).shortcut);
     }
 
@@ -146,10 +145,13 @@ public class ResNetTests
     /// <summary>A block that adds one channel (c → c + 1), as a Farkas block does.</summary>
     sealed class GrowingBlock : ResidualBlock
     {
-        readonly Module conv;
+        readonly nn.Module<Tensor, Tensor> conv;
 
-        public GrowingBlock(BlockContext ctx) : base(ctx.InChannels, ctx.InChannels + 1) =>
-            conv = register_module("conv", ctx.conv(ctx.InChannels, ctx.InChannels + 1, 3, ctx.Stride));
+        public GrowingBlock(BlockContext ctx) : base(ctx.InChannels, ctx.InChannels + 1)
+        {
+            conv = ctx.conv(ctx.InChannels, ctx.InChannels + 1, 3, ctx.Stride);
+            register_module("conv", conv);
+        }
 
         public override Tensor forward(Tensor x) => branch_output(conv.call(x));
     }
@@ -184,7 +186,7 @@ public class ResNetTests
     }
 
     /// <summary>Records the shapes it sees, returns its input.</summary>
-    sealed class Recorder(List<long[]> seen) : Module
+    sealed class Recorder(List<long[]> seen) : nn.Module<Tensor, Tensor>(nameof(Recorder))
     {
         public override Tensor forward(Tensor input)
         {
@@ -193,7 +195,7 @@ public class ResNetTests
         }
     }
 
-    sealed class ScalarZero : Module
+    sealed class ScalarZero() : nn.Module<Tensor, Tensor>(nameof(ScalarZero))
     {
         public override Tensor forward(Tensor input) => input * 0.0;
     }
@@ -208,7 +210,7 @@ public class ResNetTests
             Transition = (c, p, inChannels, width, stride) =>
             {
                 calls.Add((inChannels, width, stride));
-                return new Sequential(("conv", p.conv(c, inChannels, width, 1)), ("pool", new AvgPool2d(stride)));
+                return nn.Sequential(("conv", p.conv(c, inChannels, width, 1)), ("pool", nn.AvgPool2d(stride)));
             },
             Block = ctx =>
             {
@@ -233,13 +235,13 @@ public class ResNetTests
     {
         var parts = new ResNetParts
         {
-            Conv = s => new WeightNorm(new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
+            Conv = s => new WeightNorm(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
             Init = ResNetInit.He,
         };
         using var net = ResNet.Build(ResNetConfig.ResNet20 with { Normalization = false }, parts);
         Assert.Equal(19, net.modules().OfType<WeightNorm>().Count());
         using var std = ((BasicBlock)net.blocks[8]).conv2 is WeightNorm wn ? wn.weight_v.std() : throw new InvalidOperationException();
-        Assert.InRange(std.item(), 0.9 * Math.Sqrt(2.0 / 576), 1.1 * Math.Sqrt(2.0 / 576)); // He init: N(0, 2/fan_in), fan_in = 64·9
+        Assert.InRange(std.ToDouble(), 0.9 * Math.Sqrt(2.0 / 576), 1.1 * Math.Sqrt(2.0 / 576)); // He init: N(0, 2/fan_in), fan_in = 64·9
         using var x = torch.randn([2, 3, 16, 16]);
         using var y = net.call(x);
         Assert.Equal(new long[] { 2, 10 }, y.shape);
@@ -257,7 +259,7 @@ public class ResNetTests
             {
                 var logits = net.call(x);
                 var loss = F.cross_entropy(logits, target);
-                Assert.True(double.IsFinite(loss.item()));
+                Assert.True(double.IsFinite(loss.ToDouble()));
                 loss.backward();
             }
             foreach (var (name, p) in net.named_parameters())
@@ -265,7 +267,7 @@ public class ResNetTests
                 using var g = p.grad;
                 Assert.True(g is not null, $"{config.Name}: no gradient for {name}");
                 using var finite = g!.isfinite().all();
-                Assert.True(finite.item() != 0, $"{config.Name}: non-finite gradient for {name}");
+                Assert.True(finite.item<bool>(), $"{config.Name}: non-finite gradient for {name}");
             }
         }
     }
@@ -282,9 +284,10 @@ public class ResNetTests
         Assert.All(stats, s => Assert.True(s.ChannelVariance > 0 && s.BranchVariance > 0 && s.ChannelMeanSquared > 0));
         // The last block's output is the head's input: compare with a direct measurement.
         Tensor? features = null;
-        using (net.blocks[8].register_forward_hook((_, _, output) => features = output.alias()))
+        var hook = net.blocks[8].register_forward_hook((_, _, output) => { features = output.alias(); return output; });
         using (torch.no_grad())
         using (net.call(x)) { }
+        hook.remove();
         using (features)
         {
             using var mean = features!.mean([0L, 2, 3]);
@@ -292,8 +295,8 @@ public class ResNetTests
             using var meanSq = squared.mean();
             using var channelVar = features.var([0L, 2, 3], unbiased: false);
             using var variance = channelVar.mean();
-            Assert.Equal(meanSq.item(), stats[8].ChannelMeanSquared, 1e-6);
-            Assert.Equal(variance.item(), stats[8].ChannelVariance, 1e-6);
+            Assert.Equal(meanSq.ToDouble(), stats[8].ChannelMeanSquared, 1e-6);
+            Assert.Equal(variance.ToDouble(), stats[8].ChannelVariance, 1e-6);
         }
         Assert.All(net.parameters(), p =>
         {
@@ -312,5 +315,54 @@ public class ResNetTests
         Assert.Contains("BlocksPerStage = [3, 3, 3]", ResNetConfig.ResNet20.ToString());
         Assert.Throws<ArgumentException>(() => ResNetConfig.ResNet(21));
         Assert.Throws<ArgumentException>(() => ResNetConfig.WideResNet(15, 2));
+    }
+
+    /// <summary>The state-dict names the checkpoints and the PyTorch twins rely on: module paths stem / stageK.i / head,
+    /// BatchNorm's running statistics and batch counter, no entries for parameter-free shortcuts.</summary>
+    [Fact]
+    public void StateDictKeysNameEveryModuleByItsPath()
+    {
+        using var resnet = ResNet.Build(ResNetConfig.ResNet(8));
+        var keys = resnet.state_dict().Keys.ToList();
+        // TorchSharp lists every parameter before every buffer (PyTorch interleaves them by module): names matter, not order.
+        foreach (var key in new[] { "stem.conv.weight", "stem.norm.weight", "stem.norm.bias", "stem.norm.running_mean", "stem.norm.running_var", "stem.norm.num_batches_tracked", "head.fc.weight", "head.fc.bias" })
+            Assert.Contains(key, keys);
+        foreach (var stage in new[] { "stage1", "stage2", "stage3" })
+            foreach (var part in new[] { "conv1.weight", "norm1.weight", "norm1.running_var", "norm1.num_batches_tracked", "conv2.weight", "norm2.bias", "norm2.running_mean" })
+                Assert.Contains($"{stage}.0.{part}", keys);
+        Assert.DoesNotContain(keys, k => k.Contains("shortcut"));       // option A: no parameters, no buffers
+        Assert.Equal(6 + 3 * 12 + 2, keys.Count); // stem conv + BN (5 entries); 3 blocks of 2 convs + 2 BNs; fc weight and bias
+
+        using var projection = ResNet.Build(ResNetConfig.ResNet(8) with { Shortcut = ShortcutKind.Projection, Normalization = false, ConvBias = true });
+        var projectionKeys = projection.state_dict().Keys.ToList();
+        Assert.Contains("stage2.0.shortcut.conv.weight", projectionKeys);
+        Assert.Contains("stage2.0.shortcut.conv.bias", projectionKeys);
+        Assert.Contains("stage1.0.conv1.bias", projectionKeys);
+        Assert.DoesNotContain(projectionKeys, k => k.Contains("norm"));   // Identity in every normalization slot
+        Assert.DoesNotContain(projectionKeys, k => k.StartsWith("stage1.0.shortcut"));
+
+        using var wrn = ResNet.Build(ResNetConfig.WideResNet(10, 1));
+        var wrnKeys = wrn.state_dict().Keys.ToList();
+        Assert.Contains("stem.weight", wrnKeys);                          // a pre-activation stem is the conv alone
+        Assert.Contains("stage1.0.norm1.running_mean", wrnKeys);
+        Assert.Contains("stage2.0.shortcut.weight", wrnKeys);             // a bare 1×1 conv, no norm after it
+        Assert.Contains("head.norm.weight", wrnKeys);
+    }
+
+    [Fact]
+    public void ZeroPadShortcutAndResNetRejectAWrongRankWithAClearMessage()
+    {
+        using var shortcut = new ZeroPadShortcut(2, 4, 2);
+        using var rank3 = torch.zeros([2, 2, 8]);
+        var e = Assert.Throws<ArgumentException>(() => shortcut.call(rank3));
+        Assert.Contains("(B, 2, H, W)", e.Message);
+        Assert.Contains("[2, 2, 8]", e.Message);
+        using var channels3 = torch.zeros([1, 3, 4, 4]);
+        Assert.Contains("[1, 3, 4, 4]", Assert.Throws<ArgumentException>(() => shortcut.call(channels3)).Message);
+        using var net = ResNet.Build(ResNetConfig.ResNet(8));
+        using var image = torch.zeros([3, 32, 32]);
+        e = Assert.Throws<ArgumentException>(() => net.call(image));
+        Assert.Contains("ResNet-8", e.Message);
+        Assert.Contains("(B, 3, H, W)", e.Message);
     }
 }

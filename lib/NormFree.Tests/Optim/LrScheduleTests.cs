@@ -1,5 +1,4 @@
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Optim;
 
@@ -64,19 +63,39 @@ public class LrScheduleTests
         Assert.Equal(0, warm_cos.at(10), 1e-15);
     }
 
+    /// <summary>Stepped once per batch, TorchSharp's scheduler gives each group its initial LR × at(k / batches per
+    /// epoch) after k steps — the same double, not an approximation — through warmup, milestones and epoch ends.</summary>
     [Fact]
-    public void SchedulerScalesEachGroupsInitialLr()
+    public void SchedulerSetsEachGroupsLrPerBatchExactlyAsAt()
     {
-        using var a = torch.zeros([1]).requires_grad_();
-        using var b = torch.zeros([1]).requires_grad_();
-        using var opt = new SGD([new ParamGroup([a]), new ParamGroup([b], lr: 0.01)], lr: 0.1);
-        var sched = new LrScheduler(opt, new LinearWarmup(1) * new MultiStep([2], 0.1), batches_per_epoch: 4);
-        Assert.Equal(0.25, sched.set(epoch: 0, batch: 1), 1e-15);
-        Assert.Equal(0.025, opt.param_groups[0].lr, 1e-15);
-        Assert.Equal(0.0025, opt.param_groups[1].lr, 1e-15);
-        sched.set(epoch: 2);
-        Assert.Equal(0.01, opt.param_groups[0].lr, 1e-15);
-        Assert.Equal(0.1, opt.param_groups[0].initial_lr);
+        using var a = new Parameter(torch.zeros([1]));
+        using var b = new Parameter(torch.zeros([1]));
+        // Both LRs explicit: TorchSharp's SGD.ParamGroup(params) defaults to lr 1e-3, not to the optimizer's LR.
+        using var optimizer = torch.optim.SGD([new SGD.ParamGroup([a], lr: 0.1), new SGD.ParamGroup([b], lr: 0.01)], 0.5);
+        const long batchesPerEpoch = 4;
+        var schedule = new LinearWarmup(1.5, start_factor: 0.1) * new MultiStep([2, 2.75], 0.1);
+        var scheduler = schedule.scheduler(optimizer, batchesPerEpoch);
+        double[] initial = [0.1, 0.01];
+        for (var k = 0; k <= 4 * batchesPerEpoch; k++)
+        {
+            var groups = optimizer.ParamGroups.ToList();
+            for (var i = 0; i < groups.Count; i++)
+                Assert.Equal(initial[i] * schedule.at(k / (double)batchesPerEpoch), groups[i].LearningRate);
+            optimizer.step();
+            scheduler.step();
+        }
+        // Spot values: warmup half way at t = 0.75 (batch 3), ÷10 at t = 2, ÷100 at t = 2.75.
+        Assert.Equal(0.55, schedule.at(0.75), 1e-15);
+        Assert.Equal(0.1, schedule.at(2), 1e-15);
+        Assert.Equal(0.01, schedule.at(2.75), 1e-15);
+    }
+
+    [Fact]
+    public void SchedulerNeedsPositiveBatchesPerEpoch()
+    {
+        using var a = new Parameter(torch.zeros([1]));
+        using var optimizer = torch.optim.SGD([a], 0.1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Constant().scheduler(optimizer, 0));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text;
-using NormFree.Torch;
 
 namespace NormFree.Tests;
 
@@ -8,9 +7,13 @@ namespace NormFree.Tests;
 /// its own weight, and compares autograd's ∂L/∂x for L = Σ r ⊙ y with
 /// (L(x + h·eᵢ) − L(x − h·eᵢ)) / 2h for every element i of every input. The truncation error is O(h²·L‴) and the
 /// rounding error O(ε·|L|/h); with h = 1e-6 both are far below 1e-6 relative for well-scaled inputs.
-/// <code>GradCheck.Verify(x => F.conv2d(x[0], x[1], padding: 1), [input, weight]);</code>
+/// <code>GradCheck.Verify(x => F.conv2d(x[0], x[1], padding: [1]), [input, weight]);</code>
+/// Every input enters the loss (an unused one with weight 0), so <c>torch.autograd.grad</c> never meets an input
+/// outside the graph: TorchSharp ends the process on a native error inside it instead of throwing.
 /// Inputs must be float64; they are read, never modified. Fixed (non-differentiated) tensors go in by closure.
-/// Use it for second derivatives too: check <c>x => torch.grad([f(x)], x, create_graph: true)</c>.</summary>
+/// Use it for second derivatives too: check <c>x => torch.autograd.grad([f(x)], x, retain_graph: true, create_graph: true)</c>
+/// (TorchSharp does not retain the graph by itself under create_graph, as PyTorch does; without it the second
+/// backward meets freed buffers and the process ends).</summary>
 public static class GradCheck
 {
     public const double DefaultStep = 1e-6;
@@ -22,8 +25,8 @@ public static class GradCheck
     public static (double Error, string Report) Check(Func<Tensor[], Tensor> f, Tensor[] inputs, ulong seed = 0, double step = DefaultStep)
     {
         foreach (var x in inputs)
-            if (x.dtype != DType.Float64) throw new ArgumentException($"gradient checks need float64 inputs, got {x.dtype}");
-        var values = Array.ConvertAll(inputs, x => x.data<double>());
+            if (x.dtype != ScalarType.Float64) throw new ArgumentException($"gradient checks need float64 inputs, got {x.dtype}");
+        var values = Array.ConvertAll(inputs, Values);
         var shapes = Array.ConvertAll(inputs, x => x.shape);
         var (analytic, cotangent, outShape) = Analytic(f, values, shapes, seed);
 
@@ -59,8 +62,8 @@ public static class GradCheck
         using (var l = loss()) l.backward();
         foreach (var p in inputs)
         {
-            using var grad = p.grad!;
-            var analytic = grad.data<double>();
+            using var grad = p.grad ?? throw new ArgumentException("an input has no gradient: it does not reach the loss");
+            var analytic = Values(grad);
             using var flat = p.view(-1);
             for (var i = 0; i < analytic.Length; i++)
             {
@@ -69,7 +72,7 @@ public static class GradCheck
                     using (torch.no_grad())
                     using (var e = flat[i]) e.add_(delta);
                     using var l = loss();
-                    return l.item();
+                    return l.ToDouble();
                 }
                 var plus = At(h);
                 var minus = At(-2 * h);
@@ -95,18 +98,17 @@ public static class GradCheck
         using var scope = torch.NewDisposeScope();
         var leaves = Leaves(values, shapes);
         var y = f(leaves);
-        if (y.dtype != DType.Float64) throw new ArgumentException($"the function must return float64, got {y.dtype}");
+        if (y.dtype != ScalarType.Float64) throw new ArgumentException($"the function must return float64, got {y.dtype}");
         var outShape = y.shape;
         // A stream apart from the inputs': were r drawn with the inputs' seed it could equal an input, and some
         // gradients vanish at r = x (batch norm's, for one: ∂/∂x Σ x̂·x = 0).
         using var generator = new Generator(seed ^ CotangentStream);
-        var r = torch.randn(outShape, DType.Float64, generator: generator);
+        var r = torch.randn(outShape, ScalarType.Float64, generator: generator);
         var loss = (y * r).sum();
-        var grads = torch.grad([loss], leaves, allow_unused: true);
-        var gradients = new double[values.Length][];
-        for (var k = 0; k < values.Length; k++)
-            gradients[k] = grads[k]?.data<double>() ?? new double[values[k].Length];    // unused input: zero gradient
-        return (gradients, r.data<double>(), outShape);
+        foreach (var x in leaves) loss = loss + (x * 0).sum(); // an input f ignores gets a zero gradient, not a native error
+        var grads = torch.autograd.grad([loss], leaves);
+        var gradients = Array.ConvertAll(grads.ToArray(), Values);
+        return (gradients, Values(r), outShape);
     }
 
     /// <summary>L = Σ r ⊙ f(x), summed here in double so the finite difference sees no extra kernels. The inputs
@@ -116,7 +118,7 @@ public static class GradCheck
         using var scope = torch.NewDisposeScope();
         var y = f(Leaves(values, shapes));
         if (!y.shape.AsSpan().SequenceEqual(outShape)) throw new InvalidOperationException("the output shape changed between evaluations");
-        var data = y.data<double>();
+        var data = Values(y);
         var sum = 0.0;
         for (var i = 0; i < data.Length; i++) sum += data[i] * cotangent[i];
         return sum;
@@ -126,8 +128,15 @@ public static class GradCheck
     {
         var leaves = new Tensor[values.Length];
         for (var k = 0; k < values.Length; k++)
-            leaves[k] = Tensor.From<double>(values[k], shapes[k]).requires_grad_();
+            leaves[k] = torch.tensor(values[k], shapes[k], ScalarType.Float64).requires_grad_();
         return leaves;
+    }
+
+    /// <summary>The elements of a float64 tensor in row-major order, whatever its strides.</summary>
+    static double[] Values(Tensor x)
+    {
+        using var dense = x.detach().contiguous();
+        return dense.data<double>().ToArray();
     }
 
     static (double Error, int At) RelativeError(double[] analytic, double[] numeric)

@@ -1,4 +1,4 @@
-namespace NormFree.Tests.Torch;
+namespace NormFree.Tests;
 
 /// <summary>Seeds for tests that must hold on several random draws: <c>[MemberData(nameof(Seeds.Three), MemberType = typeof(Seeds))]</c>.</summary>
 public static class Seeds

@@ -1,12 +1,10 @@
-using NormFree.Torch;
-
 namespace NormFree.Tests.DeviceAware;
 
 /// <summary>The devices a device-aware test runs on: cpu, and every CUDA device when this process sees one. The CPU
 /// row goes through the same code as a GPU row — the device is passed in, never assumed.</summary>
-public static class Devices
+public static class AvailableDevices
 {
-    public static TheoryData<string> Available
+    public static TheoryData<string> All
     {
         get
         {
@@ -17,7 +15,7 @@ public static class Devices
     }
 
     /// <summary>A CUDA device this process cannot use, whatever the machine: one past the last.</summary>
-    public static Device Unavailable => Device.CUDA(torch.cuda.device_count());
+    public static string Unavailable => $"cuda:{torch.cuda.device_count()}";
 
     /// <summary>Asserts that <paramref name="t"/> lives on <paramref name="device"/>.</summary>
     public static void AssertOn(Device device, Tensor t) => Assert.Equal(device.ToString(), t.device.ToString());
