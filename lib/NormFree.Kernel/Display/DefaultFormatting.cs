@@ -30,13 +30,19 @@ public static class DefaultFormatting
         // formatter registered for a type's HTML (a chart) is used only where HTML is the preferred rendering.
         // Every output also carries text/plain (MimeBundle adds it).
         foreach (var type in PlainTypes) Formatter.SetPreferredMimeTypesFor(type, PlainTextFormatter.MimeType);
+        TensorFormatting.Install();
         // Plotly.NET charts: plotly JSON, offline HTML and a PNG (ChartFormatter). plotly.js goes out once, as an output
         // of its own, so redrawing the first chart in place (a live training curve) cannot take it away.
         ChartFormatter.Register(emitPlotlyJs: html =>
         {
             if (KernelInvocationContext.Current is not { } context) return false; // the first chart's HTML carries it
-            context.DisplayAs(html, HtmlMimeType);
+            context.Display(new PlotlyScript(html), HtmlMimeType, PlainTextFormatter.MimeType);
             return true;
         });
+        Formatter.Register<PlotlyScript>((script, writer) => writer.Write(script.Html), HtmlMimeType);
+        Formatter.Register<PlotlyScript>((_, writer) => writer.Write("plotly.js (offline, for the charts below)"), PlainTextFormatter.MimeType);
     }
 }
+
+/// <summary>plotly.js as an output of its own: the script as HTML, one line as text (not 3.6 MB of it).</summary>
+sealed record PlotlyScript(string Html);
