@@ -2,7 +2,6 @@ using NormFree.Analysis;
 using NormFree.Methods.ConstNet;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods;
 
@@ -18,11 +17,11 @@ public class ConstNetTests
     [InlineData(false, 4UL)]
     public void LogitsAreExactlyZeroAndEveryLayerHasIdenticalChannels(bool normalization, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var net = Small(normalization);
         using var x = torch.randn([4, 3, 16, 16]);
         using (var logits = net.call(x))
-            Assert.Equal(0.0, logits.abs().max().item());
+            Assert.Equal(0.0, logits.abs().max().ToDouble());
         var layers = FeatureSymmetry.per_layer<ResidualBlock>(net, x).Append(FeatureSymmetry.per_layer<Conv2d>(net.stem, x)[0]).ToList();
         Assert.Equal(net.blocks.Count + 1, layers.Count);
         // Identical up to float32 rounding: libtorch's CPU conv may sum some output channels in another order
@@ -44,7 +43,7 @@ public class ConstNetTests
     [InlineData(false, 6UL)]
     public void AfterTheFirstBackwardOnlyTheClassifierHasAGradient(bool normalization, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var net = Small(normalization);
         using var x = torch.randn([4, 3, 16, 16]);
         using var y = torch.tensor(new long[] { 0, 3, 7, 9 });
@@ -54,7 +53,7 @@ public class ConstNetTests
         foreach (var (name, p) in net.named_parameters())
         {
             using var g = p.grad;
-            var norm = g is null ? 0 : g.abs().max().item();
+            var norm = g is null ? 0 : g.abs().max().ToDouble();
             if (name.StartsWith("head.fc")) Assert.True(norm > 0, $"{name} should get a gradient");
             else Assert.True(norm == 0, $"{name} got a gradient of max {norm}");
         }
@@ -92,7 +91,7 @@ public class ConstNetTests
         var conv = net.blocks[1].modules().OfType<Conv2d>().First(); // zero at init: 64 → 64, 3×3
         var expected = 1e-2 * Math.Sqrt(2.0 / (64 * 9));
         using var std = conv.weight.std();
-        Assert.InRange(std.item(), 0.9 * expected, 1.1 * expected);
+        Assert.InRange(std.ToDouble(), 0.9 * expected, 1.1 * expected);
     }
 
     [Theory]
@@ -101,18 +100,18 @@ public class ConstNetTests
     [InlineData(3UL)]
     public void LeakyNetIdentityPairComputesMinusX(ulong seed)
     {
-        torch.manual_seed(seed);
-        using var first = new Conv2d(5, 5, 3, padding: 1, bias: false);
-        using var second = new Conv2d(5, 5, 3, padding: 1, bias: false);
-        first.to(DType.Float64);
-        second.to(DType.Float64);
+        torch.manual_seed((long)seed);
+        using var first = nn.Conv2d(5, 5, 3, padding: 1, bias: false);
+        using var second = nn.Conv2d(5, 5, 3, padding: 1, bias: false);
+        first.to(ScalarType.Float64);
+        second.to(ScalarType.Float64);
         LeakyNet.init_layer(first.weight, 'i', phase: 1);
         LeakyNet.init_layer(second.weight, 'i', phase: -1 / LeakyNet.Alpha);
-        using var x = torch.randn([3, 5, 6, 6], DType.Float64);
+        using var x = torch.randn([3, 5, 6, 6], ScalarType.Float64);
         using var h = F.leaky_relu(first.call(x), LeakyNet.Alpha);
         using var y = F.leaky_relu(second.call(h), LeakyNet.Alpha);
         using var sum = y + x;
-        Assert.True(sum.abs().max().item() <= 1e-12 * x.abs().max().item()); // −x up to one rounding of α·(1/α)
+        Assert.True(sum.abs().max().ToDouble() <= 1e-12 * x.abs().max().ToDouble()); // −x up to one rounding of α·(1/α)
     }
 
     [Fact]
@@ -132,8 +131,8 @@ public class ConstNetTests
     public void AveragingLayerRemovesAZeroChannelMeanPerturbationAndIdentityPassesIt()
     {
         using var gen = new Generator(11);
-        using var identity = new Conv2d(8, 8, 3, padding: 1, bias: false);
-        using var averaging = new Conv2d(8, 8, 3, padding: 1, bias: false);
+        using var identity = nn.Conv2d(8, 8, 3, padding: 1, bias: false);
+        using var averaging = nn.Conv2d(8, 8, 3, padding: 1, bias: false);
         LeakyNet.init_layer(identity.weight, 'i', 1);
         LeakyNet.init_layer(averaging.weight, '1', 1);
         using var x = torch.randn([2, 8, 6, 6], generator: gen);

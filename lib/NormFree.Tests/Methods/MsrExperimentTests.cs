@@ -3,7 +3,6 @@ using NormFree.Methods.MeanShiftRejection;
 using NormFree.Models;
 using NormFree.Optim;
 using NormFree.Tests.Training;
-using NormFree.Torch;
 using NormFree.Training;
 
 namespace NormFree.Tests.Methods;
@@ -16,15 +15,15 @@ public sealed class MsrExperimentTests
     static readonly ResNetConfig Net = ResNetConfig.ResNet(8) with { InChannels = 1 };
 
     [Fact]
-    public void ArmsBuildTheirNetsAndOptimizers()
+    public void ArmsBuildTheirNetsHooksAndOptimizers()
     {
         var protocol = new TrainConfig { WeightDecay = 1e-4 };
         torch.manual_seed(1);
         using var bn = MsrArm.BatchNorm(0.1).build(Net);
         using var he = MsrArm.PlainHe(0.2).build(Net);
         using var czmig = MsrArm.Msr(MsrConfig.CZMIG, 0.4).build(Net);
-        Assert.NotEmpty(bn.modules().OfType<NormFree.Nn.BatchNorm2d>());
-        Assert.Empty(he.modules().OfType<NormFree.Nn.BatchNorm2d>());
+        Assert.NotEmpty(bn.modules().OfType<BatchNorm2d>());
+        Assert.Empty(he.modules().OfType<BatchNorm2d>());
         Assert.Empty(he.modules().OfType<NormFree.Nn.WeightNorm>());
         Assert.NotEmpty(czmig.modules().OfType<NormFree.Nn.WeightNorm>());
 
@@ -35,11 +34,13 @@ public sealed class MsrExperimentTests
         Assert.Equal((0.4, 0.0, "CZMIG lr 0.4 z 0.98 noise 0.1"), (msrConfig.LearningRate, msrConfig.WeightDecay, msrConfig.Name));
         Assert.Equal("CZMI lr 0.4 z 0 noise 0", MsrArm.Msr(MsrConfig.CZMI, 0.4).Name);
 
-        using var bnOpt = MsrArm.BatchNorm(0.1).optimizer(bn, bnConfig, new KernelTrace(bn));
-        Assert.True(bnOpt.gradient_hooks is [KernelTrace]);
-        using var msrOpt = msrArm.optimizer(czmig, msrConfig, new KernelTrace(czmig));
-        Assert.True(msrOpt.gradient_hooks is [LumaGradient, ZeroMeanGradients { z: 0.98 }, KernelTrace]);
-        Assert.All(msrOpt.param_groups, g => Assert.Equal(0.0, g.weight_decay));
+        Assert.True(MsrArm.BatchNorm(0.1).gradient_hooks(bn, new KernelTrace(bn)) is [KernelTrace]);
+        Assert.True(MsrArm.PlainHe(0.2).gradient_hooks(he) is []);
+        Assert.True(msrArm.gradient_hooks(czmig, new KernelTrace(czmig)) is [LumaGradient, ZeroMeanGradients { z: 0.98 }, KernelTrace]);
+        using var msrOpt = Trainer.Sgd(czmig, msrConfig); // the optimizer the trainer builds from the arm's config
+        Assert.All(msrOpt.ParamGroups.Cast<SGD.ParamGroup>(), g => Assert.Equal(0.0, g.Options.weight_decay!.Value));
+        using var bnOpt = Trainer.Sgd(bn, bnConfig);
+        Assert.All(bnOpt.ParamGroups.Cast<SGD.ParamGroup>(), g => Assert.Equal(MsrArm.L2, g.Options.weight_decay!.Value));
         // Arms compare by their numbers, not by the config's name.
         Assert.Equal(MsrArm.Msr(MsrConfig.CZMI, 0.4), MsrArm.Msr(MsrConfig.CZMIG with { Zmg = 0 }, 0.4));
         Assert.NotEqual(MsrArm.Msr(MsrConfig.CZMIG, 0.4), MsrArm.Msr(MsrConfig.CZMIG, 0.2));
@@ -50,7 +51,7 @@ public sealed class MsrExperimentTests
     {
         using var all = Synthetic.blobs(300, [1, 8, 8], 10, seed: 2, separation: 0.8);
         using var train = all.take(200);
-        using var rest = torch.arange(200, 300, dtype: DType.Int64);
+        using var rest = torch.arange(200, 300, dtype: ScalarType.Int64);
         using var test = all.subset(rest);
         var protocol = new TrainConfig { Epochs = 2, BatchSize = 50, Progress = false, FailedToTrain = null };
         var experiment = new MsrExperiment(Net, protocol, [1, 2], train, test, train, traceEvery: 3);

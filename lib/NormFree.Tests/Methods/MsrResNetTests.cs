@@ -2,7 +2,6 @@ using NormFree.Methods.MeanShiftRejection;
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods;
 
@@ -38,7 +37,7 @@ public class MsrResNetTests
         Assert.True(msr.common_mode_fraction(stem) > 0.05);
         Assert.All(net.blocks, b => Assert.Null(b.input)); // no noise in CZMIG
         using var luma = MsrResNet.luma_loss(net, MsrConfig.CZMIG);
-        Assert.True(luma.item() < 1e-10, "every filter starts on LUMA's anchor ‖V_f‖ = 1");
+        Assert.True(luma.ToDouble() < 1e-10, "every filter starts on LUMA's anchor ‖V_f‖ = 1");
     }
 
     [Fact]
@@ -60,7 +59,7 @@ public class MsrResNetTests
     [InlineData(2UL)]
     public void FoldingTheScaleGivesThePlainNetWithTheSameOutputs(ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         var resnet = ResNetConfig.ResNet(14) with { InChannels = 1, ConvBias = true };
         using var net = MsrResNet.Build(resnet, MsrConfig.CZMIGNoise);
         using (torch.no_grad())
@@ -96,7 +95,7 @@ public class MsrResNetTests
         net.eval();
         using var c = net.call(x);
         using var d = net.call(x);
-        Assert.True(c.equal(d));
+        Assert.True(c.Equals(d));
     }
 
     [Fact]
@@ -110,7 +109,7 @@ public class MsrResNetTests
         using (torch.NewDisposeScope())
         {
             var loss = F.cross_entropy(net.call(x), target) + MsrResNet.luma_loss(net, config);
-            Assert.True(double.IsFinite(loss.item()));
+            Assert.True(double.IsFinite(loss.ToDouble()));
             loss.backward();
         }
         var zeroMean = MsrResNet.zero_mean_kernels(net, config);
@@ -121,10 +120,10 @@ public class MsrResNetTests
             using var g = p.grad!;
             using var old = before[name];
             using var finite = g.isfinite().all();
-            Assert.True(finite.item() != 0, $"non-finite gradient for {name}");
+            Assert.True(finite.item<bool>(), $"non-finite gradient for {name}");
             if (!zeroMean.Contains(p))
             {
-                Assert.True(g.equal(old), $"{name} is not a zero-mean kernel, its gradient must not change");
+                Assert.True(g.Equals(old), $"{name} is not a zero-mean kernel, its gradient must not change");
                 continue;
             }
             using var mean = g.mean(Spatial, keepdim: true);
@@ -136,14 +135,14 @@ public class MsrResNetTests
     [Theory]
     [InlineData(5UL)]
     [InlineData(6UL)]
-    public void CzmgAsAnOptimizerHookRunsBetweenBackwardAndTheUpdate(ulong seed)
+    public void CzmgAsAGradientHookRunsBetweenBackwardAndTheUpdate(ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         var config = MsrConfig.CZMIG;
         using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
         const double lr = 0.1;
-        using var sgd = new SGD(net.parameters(), lr); // no momentum: the update is −lr · (hooked gradient)
-        sgd.gradient_hooks.Add(MsrResNet.zero_mean_gradients(net, config));
+        using var sgd = torch.optim.SGD(net.parameters(), lr); // no momentum: the update is −lr · (hooked gradient)
+        IGradientHook[] hooks = [MsrResNet.zero_mean_gradients(net, config)];
         using var x = torch.randn([4, 1, 12, 12]) + 2; // inputs with a mean, so the kernels' gradients have slice means
         using var target = torch.tensor(new long[] { 0, 1, 2, 3 });
         using (torch.NewDisposeScope()) F.cross_entropy(net.call(x), target).backward();
@@ -153,8 +152,9 @@ public class MsrResNetTests
         foreach (var (name, p) in net.named_parameters())
         {
             using var g = p.grad!;
-            Assert.True(g.equal(grads[name]), $"{name}: the hook ran before step()"); // backward alone leaves ∇V as it is
+            Assert.True(g.Equals(grads[name]), $"{name}: the hook ran before it was applied"); // backward alone leaves ∇V as it is
         }
+        GradientHooks.apply(net.parameters(), hooks); // the trainer's order: backward, hooks, step
         sgd.step();
         foreach (var (name, p) in net.named_parameters())
         {
@@ -203,7 +203,7 @@ public class MsrResNetTests
     [InlineData(9UL)]
     public void LumaAsAGradientHookAddsTheGradientOfTheLumaLoss(ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         var config = MsrConfig.CZMIG with { Luma = 0.3 }; // a large λ, so the LUMA part of the gradient is easy to see
         using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
         using (torch.no_grad())
@@ -216,10 +216,8 @@ public class MsrResNetTests
         using (torch.NewDisposeScope()) MsrResNet.luma_loss(net, config).backward();
         var expected = kernels.Select(v => { using var g = v.grad!; return g.clone(); }).ToList();
         net.zero_grad();
-        using var sgd = new SGD(net.parameters(), lr: 0);
-        sgd.gradient_hooks.Add(MsrResNet.luma_gradient(net, config));
         foreach (var v in kernels) { using var zero = torch.zeros_like(v); v.grad = zero; } // a task loss with no gradient
-        sgd.step();
+        GradientHooks.apply(net.parameters(), [MsrResNet.luma_gradient(net, config)]);
         for (var k = 0; k < kernels.Count; k++)
         {
             using var g = kernels[k].grad!;
@@ -234,14 +232,15 @@ public class MsrResNetTests
         torch.manual_seed(10);
         var config = MsrConfig.CZMI;
         using var net = MsrResNet.Build(ResNetConfig.ResNet(8) with { InChannels = 1 }, config);
-        using var sgd = new SGD(net.parameters(), lr: 0.5);
+        using var sgd = torch.optim.SGD(net.parameters(), 0.5);
         var trace = new KernelTrace(net, every: 2);
-        sgd.gradient_hooks.Add(trace);
+        IGradientHook[] hooks = [trace];
         using var x = torch.randn([4, 1, 10, 10]) + 1;
         using var target = torch.tensor(new long[] { 0, 1, 2, 3 });
         for (var step = 0; step < 5; step++)
         {
             using (torch.NewDisposeScope()) F.cross_entropy(net.call(x), target).backward();
+            GradientHooks.apply(net.parameters(), hooks);
             sgd.step();
             sgd.zero_grad();
         }

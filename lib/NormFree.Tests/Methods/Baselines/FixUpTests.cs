@@ -2,7 +2,6 @@ using NormFree.Methods.Baselines;
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Baselines;
 
@@ -16,7 +15,7 @@ public class FixUpTests
         using (t)
         using (var a = t.abs())
         using (var s = a.sum())
-            return s.item();
+            return s.ToDouble();
     }
 
     [Fact]
@@ -47,7 +46,7 @@ public class FixUpTests
             // He init with fan_out = C_out·3·3 (official code), times L^(−1/2)
             var expected = Math.Sqrt(2.0 / (conv1.out_channels * 9)) / Math.Sqrt(L);
             using var std = conv1.weight.std();
-            Assert.InRange(std.item(), 0.93 * expected, 1.07 * expected);
+            Assert.InRange(std.ToDouble(), 0.93 * expected, 1.07 * expected);
         }
         // stage 2's first conv1 is 16 → 32: fan_out (288) and fan_in (144) differ by 2, so this pins the fan.
         Assert.Equal(16L, ((Conv2d)((FixupBasicBlock)net.blocks[3]).conv1).in_channels);
@@ -77,7 +76,7 @@ public class FixUpTests
         using (torch.no_grad()) // one SGD step
             foreach (var p in net.parameters())
                 using (var g = p.grad)
-                    p.sub_(g!, alpha: 0.1);
+                    p.add_(g!, alpha: -0.1);
         Backward();
         foreach (var block in net.blocks.Cast<FixupBasicBlock>())
         {
@@ -106,15 +105,15 @@ public class FixUpTests
         using var x = torch.randn([2, 16, 8, 8]);
         using var y = block.call(x);
         using var xa = x + 0.1;
-        using var c1 = F.conv2d(xa, ((Conv2d)block.conv1).weight, null, 2, 1);
+        using var c1 = F.conv2d(xa, ((Conv2d)block.conv1).weight, null, [2], [1]);
         using var h0 = c1 - 0.2;
         using var h = F.relu(h0);
         using var ha = h + 0.3;
-        using var c2 = F.conv2d(ha, ((Conv2d)block.conv2).weight, null, 1, 1);
+        using var c2 = F.conv2d(ha, ((Conv2d)block.conv2).weight, null, [1], [1]);
         using var scaled = c2 * 1.5;
         using var branch = scaled - 0.1;
-        using var sub = xa.slice(2, null, null, 2);
-        using var sub2 = sub.slice(3, null, null, 2);
+        using var sub = xa.slice(2, 0, xa.size(2), 2);
+        using var sub2 = sub.slice(3, 0, sub.size(3), 2);
         using var skip = F.pad(sub2, [0, 0, 0, 0, 8, 8]); // option A on x + b1a, as the official code
         using var sum = branch + skip;
         using var expected = F.relu(sum);
@@ -126,14 +125,16 @@ public class FixUpTests
     {
         using var net = FixUp.Build(Config(20));
         var groups = FixUp.parameter_groups(net, lr: 0.01, weight_decay: 5e-4);
-        using var sgd = new SGD(groups, lr: 0.01, momentum: 0.9);
-        Assert.Equal([0.01, 0.001], sgd.param_groups.Select(g => g.lr));
-        Assert.Equal([5e-4, 0.0], sgd.param_groups.Select(g => g.weight_decay));
-        var slow = groups[1].@params;
+        using var sgd = torch.optim.SGD(groups, 0.01, momentum: 0.9);
+        var optimizerGroups = sgd.ParamGroups.Cast<SGD.ParamGroup>().ToList();
+        Assert.Equal([0.01, 0.001], optimizerGroups.Select(g => g.LearningRate));
+        Assert.Equal([5e-4, 0.0], optimizerGroups.Select(g => g.Options.weight_decay!.Value));
+        Assert.All(optimizerGroups, g => Assert.Equal(0.9, g.Options.momentum!.Value)); // the optimizer's default fills the groups'
+        var slow = groups[1].Parameters.ToList();
         Assert.Equal(9 * 5 + 2 + 1, slow.Count); // block scalars, stem and head biases, the classifier's bias
         Assert.All(slow, p => Assert.True(p.numel() == 1 || p.shape.SequenceEqual(new long[] { 10 })));
         var all = net.parameters().ToList();
-        Assert.Equal(all.Count, groups.Sum(g => g.@params.Count));
-        Assert.Equal(all.Count, groups.SelectMany(g => g.@params).Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.Equal(all.Count, groups.Sum(g => g.Parameters.Count()));
+        Assert.Equal(all.Count, groups.SelectMany(g => g.Parameters).Distinct(ReferenceEqualityComparer.Instance).Count());
     }
 }

@@ -2,13 +2,12 @@ using NormFree.Methods.Baselines;
 using NormFree.Methods.Farkas;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Baselines;
 
 public class PlainResNetTests
 {
-    static long Count(Module m) => m.parameters().Sum(p => p.numel());
+    static long Count(nn.Module m) => m.parameters().Sum(p => p.numel());
 
     // Counted independently with torch.nn (Conv2d with bias, BatchNorm2d, Linear) in Debian's PyTorch 1.13 for the same
     // macro-architecture as the FarkasNets: stem 3×3, 1×1 conv + AvgPool transitions, width-keeping blocks.
@@ -34,7 +33,7 @@ public class PlainResNetTests
         var t = (Sequential)net.stages[2][0];
         Assert.Equal(["conv", "norm", "act", "pool"], t.named_children().Select(e => e.name));
         var conv = Assert.IsType<Conv2d>(t[0]);
-        Assert.Equal((32L, 64L, 1L), (conv.in_channels, conv.out_channels, conv.kernel_size));
+        Assert.Equal((32L, 64L, 1L, 1L), (conv.in_channels, conv.out_channels, conv.kernel_size[0], conv.kernel_size[1]));
         Assert.All(net.modules().OfType<Conv2d>(), c => Assert.NotNull(c.bias)); // PyTorch's default conv
         Assert.Empty(net.modules().OfType<BatchNorm2d>());
         using var x = torch.rand([2, 1, 28, 28]);

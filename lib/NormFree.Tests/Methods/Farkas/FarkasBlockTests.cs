@@ -1,6 +1,5 @@
 using NormFree.Methods.Farkas;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Farkas;
 
@@ -40,17 +39,17 @@ public class FarkasBlockTests
         var c = block.in_channels;
         using var wa = block.last.weight.abs();
         using var ba = block.bias.abs();
-        using (var sw = wa.sum()) Assert.Equal(0, sw.item());
-        using (var sb = ba.sum()) Assert.Equal(0, sb.item());
+        using (var sw = wa.sum()) Assert.Equal(0, sw.ToDouble());
+        using (var sb = ba.sum()) Assert.Equal(0, sb.ToDouble());
         using var x = torch.rand([3, c, 4, 4]); // ≥ 0, as after a ReLU
         using var y = block.call(x);
         // relu(cat[x, −agg(x)] + cat[0, max(−agg(0), 0)]) = cat[x, 0] for x ≥ 0
         using var kept = y.narrow(1, 0, c);
-        Assert.True(kept.equal(x));
+        Assert.True(kept.Equals(x));
         using var extra = y.select(1, c);
         using var extraAbs = extra.abs();
         using var extraSum = extraAbs.sum();
-        Assert.Equal(0, extraSum.item());
+        Assert.Equal(0, extraSum.ToDouble());
     }
 
     [Fact]
@@ -62,17 +61,17 @@ public class FarkasBlockTests
         using var a = bottleneck.bias.abs();
         using var m = a.max();
         // NOTE: the reference code draws it with fan_in 64·3·3 (bound 1/24); 65 draws from U(±1/4) exceed 1/24 surely.
-        Assert.InRange(m.item(), 1.0 / 24, bound);
+        Assert.InRange(m.ToDouble(), 1.0 / 24, bound);
         using var basic = FarkasBlock.Basic(8);
         using var b = basic.bias.abs();
         using var mb = b.max();
-        Assert.InRange(mb.item(), 0, 1 / Math.Sqrt(8 * 9));
+        Assert.InRange(mb.ToDouble(), 0, 1 / Math.Sqrt(8 * 9));
     }
 
     [Fact]
     public void NormFollowsTheReluOfEveryUnit()
     {
-        using var block = FarkasBlock.Basic(4, norm: c => new BatchNorm2d(c, affine: false));
+        using var block = FarkasBlock.Basic(4, norm: c => nn.BatchNorm2d(c, affine: false));
         Assert.IsType<BatchNorm2d>(block.branch[1]);
         Assert.IsType<BatchNorm2d>(block.norm);
         Assert.Equal(5L, ((BatchNorm2d)block.norm).num_features);
@@ -82,6 +81,6 @@ public class FarkasBlockTests
         using var mean = y.mean([0L, 2, 3]);
         using var meanAbs = mean.abs();
         using var worst = meanAbs.max();
-        Assert.True(worst.item() < 1e-5); // batch statistics: every output channel centred
+        Assert.True(worst.ToDouble() < 1e-5); // batch statistics: every output channel centred
     }
 }

@@ -1,7 +1,6 @@
 using NormFree.Analysis;
 using NormFree.Methods.Farkas;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Farkas;
 
@@ -21,7 +20,7 @@ public class FarkasGuaranteeTests
     }
 
     /// <summary>The layer under test, its pre-activation (units along dim 1) and an input shape.</summary>
-    static (Module module, Func<Tensor, Tensor> preactivation, long[] input) Make(string kind, Aggregation aggregation) => kind switch
+    static (nn.Module<Tensor, Tensor> module, Func<Tensor, Tensor> preactivation, long[] input) Make(string kind, Aggregation aggregation) => kind switch
     {
         "linear" => Wrap(new FarkasLinear(6, 5, aggregation), [8, 6]),
         "conv" => Wrap(new FarkasConv2d(3, 5, 3, aggregation: aggregation), [4, 3, 6, 6]),
@@ -30,12 +29,12 @@ public class FarkasGuaranteeTests
         _ => throw new ArgumentException(kind),
     };
 
-    static (Module, Func<Tensor, Tensor>, long[]) Wrap(FarkasLayer layer, long[] input) => (layer, layer.preactivation, input);
-    static (Module, Func<Tensor, Tensor>, long[]) Wrap(FarkasBlock block, long[] input) => (block, block.preactivation, input);
+    static (nn.Module<Tensor, Tensor>, Func<Tensor, Tensor>, long[]) Wrap(FarkasLayer layer, long[] input) => (layer, layer.preactivation, input);
+    static (nn.Module<Tensor, Tensor>, Func<Tensor, Tensor>, long[]) Wrap(FarkasBlock block, long[] input) => (block, block.preactivation, input);
 
     /// <summary>The plain computation with the same weights: free units only (W[:n], b[:n]), each layer reading only
     /// the plain channels of the one before.</summary>
-    static Tensor Plain(Module m, Tensor x)
+    static Tensor Plain(nn.Module m, Tensor x)
     {
         switch (m)
         {
@@ -49,7 +48,7 @@ public class FarkasGuaranteeTests
             {
                 using var w = f.weight.narrow(1, 0, x.size(1));
                 using var b = f.bias.narrow(0, 0, f.free_units);
-                using var y = F.conv2d(x, w, b, f.stride, f.padding);
+                using var y = F.conv2d(x, w, b, [f.stride, f.stride], [f.padding, f.padding]);
                 return F.relu(y);
             }
             case Conv2d c:
@@ -82,7 +81,7 @@ public class FarkasGuaranteeTests
         }
     }
 
-    static void SetBiases(Module m, double value)
+    static void SetBiases(nn.Module m, double value)
     {
         using var _ = torch.no_grad();
         foreach (var (name, p) in m.named_parameters())
@@ -96,26 +95,34 @@ public class FarkasGuaranteeTests
         using (values)
         using (indices)
         using (var min = values.min())
-            return min.item();
+            return min.ToDouble();
     }
 
     static double AbsSum(Tensor t)
     {
         using var a = t.abs();
         using var s = a.sum();
-        return s.item();
+        return s.ToDouble();
+    }
+
+    /// <summary>∂output/∂input for every input. Each input also enters as 0·Σinput, so one the output does not use
+    /// gets a zero gradient, where autograd.grad without allow_unused would fail natively (and abort the process).</summary>
+    static IList<Tensor> Gradients(Tensor output, Tensor[] inputs)
+    {
+        var total = inputs.Aggregate(output, (sum, t) => sum + (t * 0).sum());
+        return torch.autograd.grad([total], inputs);
     }
 
     /// <summary>A unit ≥ 0 at every sample and pixel, and a gradient for every sample and every parameter tensor.</summary>
-    static void AssertAlive(string kind, Module module, Func<Tensor, Tensor> preactivation, Tensor x)
+    static void AssertAlive(string kind, nn.Module<Tensor, Tensor> module, Func<Tensor, Tensor> preactivation, Tensor x)
     {
         using var scope = torch.NewDisposeScope();
         var z = preactivation(x);
         Assert.True(MinOfMaxUnit(z) >= 0, $"{kind}: a sample with every unit negative");
         var total = module.call(x).sum();
-        var grads = torch.grad([total], [x, .. module.parameters()]);
+        var grads = Gradients(total, [x, .. module.parameters()]);
         var perSample = grads[0]!.abs().flatten(1).sum(1); // (B)
-        Assert.True(perSample.gt(0).all().item() != 0, $"{kind}: a sample without input gradient");
+        Assert.True(perSample.gt(0).all().item<bool>(), $"{kind}: a sample without input gradient");
         var names = module.named_parameters().Select(e => e.name).ToArray();
         for (var i = 0; i < names.Length; i++)
             Assert.True(AbsSum(grads[i + 1]!) > 0, $"{kind}: no gradient for {names[i]}");
@@ -125,7 +132,7 @@ public class FarkasGuaranteeTests
     [MemberData(nameof(Cases))]
     public void AllBiasesAtMinusTenKillThePlainLayerButNotTheFarkasOne(string kind, Aggregation aggregation, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         var (module, preactivation, shape) = Make(kind, aggregation);
         using var _ = module;
         SetBiases(module, -10);
@@ -135,8 +142,8 @@ public class FarkasGuaranteeTests
         {
             var plain = Plain(module, x);
             Assert.Equal(0, AbsSum(plain)); // every unit dead …
-            var grads = torch.grad([plain.sum()], [x, .. module.parameters()], allow_unused: true);
-            Assert.All(grads, g => Assert.True(g is null || AbsSum(g) == 0)); // … so no gradient anywhere
+            var grads = Gradients(plain.sum(), [x, .. module.parameters()]);
+            Assert.All(grads, g => Assert.True(AbsSum(g) == 0)); // … so no gradient anywhere
         }
         AssertAlive(kind, module, preactivation, x);
         // Huge inputs of either sign, where the plain layer's units are large on both sides of zero.
@@ -153,12 +160,12 @@ public class FarkasGuaranteeTests
     [MemberData(nameof(Cases))]
     public void AnInputOptimisedAgainstEveryUnitStillLeavesOneNonNegative(string kind, Aggregation aggregation, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         var (module, preactivation, shape) = Make(kind, aggregation);
         using var _ = module;
-        module.to(DType.Float64);
+        module.to(ScalarType.Float64);
         if (seed == 1) SetBiases(module, -10); // other seeds keep the random default biases
-        using var start = torch.randn(shape, DType.Float64);
+        using var start = torch.randn(shape, ScalarType.Float64);
         using var x = DeadUnits.adversarial_input(preactivation, start);
         using var z0 = preactivation(start);
         using var z = preactivation(x);
@@ -171,8 +178,8 @@ public class FarkasGuaranteeTests
     {
         torch.manual_seed(4);
         using var layer = new FarkasLinear(6, 5);
-        layer.to(DType.Float64);
-        using var start = torch.randn([8, 6], DType.Float64);
+        layer.to(ScalarType.Float64);
+        using var start = torch.randn([8, 6], ScalarType.Float64);
         Tensor PlainPreactivation(Tensor x)
         {
             using var b = layer.bias.narrow(0, 0, layer.free_units);
@@ -180,10 +187,10 @@ public class FarkasGuaranteeTests
         }
         using var plain0 = PlainPreactivation(start);
         using var max0 = plain0.max();
-        Assert.True(max0.item() > 0); // alive at the start
+        Assert.True(max0.ToDouble() > 0); // alive at the start
         using var x = DeadUnits.adversarial_input(PlainPreactivation, start);
         using var plain = PlainPreactivation(x);
         using var max = plain.max();
-        Assert.True(max.item() < 0, $"the attack left a plain unit alive ({max.item()})"); // every unit of every sample dead
+        Assert.True(max.ToDouble() < 0, $"the attack left a plain unit alive ({max.ToDouble()})"); // every unit of every sample dead
     }
 }

@@ -1,6 +1,5 @@
 using NormFree.Methods.Farkas;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Farkas;
 
@@ -57,21 +56,21 @@ public class FarkasLayerTests
     [InlineData(Aggregation.Mean, 2UL)]
     public void ConvEqualsThePlainConvWithTheEquivalentWeights(Aggregation aggregation, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var layer = new FarkasConv2d(3, 6, 3, stride: 2, aggregation: aggregation);
-        layer.to(DType.Float64);
-        using var x = torch.randn([2, 3, 7, 7], DType.Float64);
+        layer.to(ScalarType.Float64);
+        using var x = torch.randn([2, 3, 7, 7], ScalarType.Float64);
         using var z = layer.preactivation(x);
         using var w = layer.equivalent_weight();
         using var b = layer.equivalent_bias();
-        using var expected = F.conv2d(x, w, b, 2, 1);
+        using var expected = F.conv2d(x, w, b, [2, 2], [1, 1]);
         Assert.Equal(new long[] { 2, 6, 4, 4 }, z.shape);
         Assert.True(z.allclose(expected, 1e-12, 1e-12));
         // The extra channel is −agg of the free ones at every pixel, plus b̄.
         using var free = z.narrow(1, 0, 5);
         using var freeBias = b.narrow(0, 0, 5);
         using var y = free - freeBias.view(5, 1, 1);
-        using var agg = aggregation == Aggregation.Sum ? y.sum(1) : y.mean(1);
+        using var agg = aggregation == Aggregation.Sum ? y.sum(1) : y.mean([1L]);
         using var extra = z.select(1, 5);
         using var recovered = extra - b.narrow(0, 5, 1);
         using var negAgg = agg.neg();
@@ -113,7 +112,7 @@ public class FarkasLayerTests
         {
             using var a = p.abs();
             using var m = a.max();
-            Assert.InRange(m.item(), 0.8 * bound, bound);
+            Assert.InRange(m.ToDouble(), 0.8 * bound, bound);
         }
     }
 }

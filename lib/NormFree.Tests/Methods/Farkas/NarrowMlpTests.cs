@@ -1,7 +1,6 @@
 using NormFree.Analysis;
 using NormFree.Methods.Farkas;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Farkas;
 
@@ -29,7 +28,7 @@ public class NarrowMlpTests
     [InlineData(3UL)]
     public void WithEveryHiddenBiasAtMinusTenThePlainNetIsBornDeadAndTheFarkasNetIsNot(ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var plain = NarrowMlp.Build(16, 3, 6, 4, farkas: false);
         using var farkas = NarrowMlp.Build(16, 3, 6, 4, farkas: true);
         using (torch.no_grad())

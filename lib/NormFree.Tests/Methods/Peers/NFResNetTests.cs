@@ -1,7 +1,6 @@
 using NormFree.Methods.Peers;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Peers;
 
@@ -22,7 +21,7 @@ public class NFResNetTests
         Assert.Equal(21, net.modules().OfType<ScaledWeightStandardization>().Count());
         Assert.Equal(21, net.modules().OfType<Conv2d>().Count());
         Assert.All(net.blocks, b => Assert.IsType<NFBlock>(b));
-        Assert.All(net.modules().OfType<ScaledWeightStandardization>(), ws => Assert.NotNull(ws.layer.bias));
+        Assert.All(net.modules().OfType<ScaledWeightStandardization>(), ws => Assert.NotNull(WeightedLayer.bias(ws.layer)));
         Assert.Equal(2, net.blocks.Count(b => ((NFBlock)b).shortcut is not null));
         Assert.Throws<ArgumentException>(() => NFResNet.Build(ResNetConfig.ResNet20));
         Assert.Throws<ArgumentException>(() => NFResNet.Build(NFResNet.Config(20) with { Shortcut = ShortcutKind.ZeroPad }));
@@ -61,7 +60,7 @@ public class NFResNetTests
             foreach (var ws in convs)
             {
                 ws.gain.uniform_(0.5, 1.5);
-                ws.layer.bias!.uniform_(-0.2, 0.2);
+                WeightedLayer.bias(ws.layer)!.uniform_(-0.2, 0.2);
             }
         using var h = torch.randn([2, 16, 8, 8]);
         using var y = block.call(h);
@@ -69,7 +68,7 @@ public class NFResNetTests
         Tensor Conv(ScaledWeightStandardization ws, Tensor input, long stride, long padding)
         {
             using var w = ws.weight();
-            return F.conv2d(input, w, ws.layer.bias, stride, padding);
+            return F.conv2d(input, w, WeightedLayer.bias(ws.layer), [stride, stride], [padding, padding]);
         }
         var gamma = ScaledActivation.ReluGain;
         using var r = F.relu(h);
@@ -98,7 +97,7 @@ public class NFResNetTests
         var branch = new double[blocks];
         foreach (var seed in SignalSeeds)
         {
-            torch.manual_seed(seed);
+            torch.manual_seed((long)seed);
             using var net = NFResNet.Build(config, alpha);
             using var x = torch.randn([8, 3, 48, 48]); // unit-variance "images"
             var stats = SignalStatistics.collect(net, x);
@@ -128,7 +127,7 @@ public class NFResNetTests
         torch.manual_seed(2);
         var parts = NFResNet.Parts() with
         {
-            Conv = s => new Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias),
+            Conv = s => nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias),
             Init = ResNetInit.He,
         };
         using var net = ResNet.Build(NFResNet.Config(20) with { InChannels = 3 }, parts);

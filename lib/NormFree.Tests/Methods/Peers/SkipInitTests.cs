@@ -2,7 +2,6 @@ using NormFree.Methods.Peers;
 using NormFree.Models;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Peers;
 
@@ -21,12 +20,12 @@ public class SkipInitTests
     [InlineData(BlockKind.PreActivation, 3UL)]
     public void AtInitEveryBlockIsItsSkipPath(BlockKind kind, ulong seed)
     {
-        torch.manual_seed(seed);
+        torch.manual_seed((long)seed);
         using var net = SkipInit.Build(Config(kind), new ResNetParts { Init = ResNetInit.He });
         Assert.Empty(net.modules().OfType<BatchNorm2d>());
         var gates = SkipInit.gates(net);
         Assert.Equal(net.blocks.Count, gates.Count);
-        Assert.All(gates, g => Assert.Equal(0f, g.scale.item()));
+        Assert.All(gates, g => Assert.Equal(0f, g.scale.ToDouble()));
         using var x = torch.randn([4, 1, 12, 12]);
         SkipPaths.AssertEveryBlockIsItsSkipPath(net, x);
         // The branch hooks see F(x) before the gate, so signal propagation plots still show the branches' variance.
@@ -53,8 +52,8 @@ public class SkipInitTests
             using var scope = torch.NewDisposeScope();
             var named = net.blocks.SelectMany((b, i) => b.named_parameters().Select(e => (name: $"{i}/{e.name}", param: e.parameter))).ToList();
             var loss = F.cross_entropy(net.call(x), target);
-            var grads = torch.grad([loss], named.Select(e => (Tensor)e.param).ToArray(), allow_unused: true);
-            return named.Zip(grads).ToDictionary(e => e.First.name, e => e.Second is null ? 0 : e.Second.abs().sum().item());
+            var grads = torch.autograd.grad([loss], named.Select(e => (Tensor)e.param).ToArray(), allow_unused: true);
+            return named.Zip(grads).ToDictionary(e => e.First.name, e => e.Second is null ? 0 : e.Second.abs().sum().ToDouble());
         }
 
         foreach (var (name, size) in GradientSizes())
@@ -73,9 +72,9 @@ public class SkipInitTests
     [Fact]
     public void GateStartsAtAlphaAndComposesWithOtherParts()
     {
-        var parts = SkipInit.Parts(new ResNetParts { Activation = () => new LeakyReLU(0.1) }, alpha: 0.25);
+        var parts = SkipInit.Parts(new ResNetParts { Activation = () => nn.LeakyReLU(0.1) }, alpha: 0.25);
         using var net = ResNet.Build(Config(BlockKind.Basic), parts);
-        Assert.All(SkipInit.gates(net), g => Assert.Equal(0.25f, g.scale.item()));
+        Assert.All(SkipInit.gates(net), g => Assert.Equal(0.25f, g.scale.ToDouble()));
         Assert.NotEmpty(net.modules().OfType<LeakyReLU>());
         using var plain = ResNet.Build(Config(BlockKind.Basic));
         Assert.Throws<ArgumentException>(() => SkipInit.gates(plain));

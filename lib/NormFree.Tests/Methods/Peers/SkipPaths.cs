@@ -1,6 +1,5 @@
 using NormFree.Methods.Peers;
 using NormFree.Models;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.Peers;
 
@@ -28,7 +27,12 @@ static class SkipPaths
     public static void AssertEveryBlockIsItsSkipPath(ResNet net, Tensor x)
     {
         var seen = new List<(ResidualBlock block, Tensor input, Tensor output)>();
-        var hooks = net.blocks.Select(b => b.register_forward_hook((m, i, o) => seen.Add(((ResidualBlock)m, i.alias(), o.alias())))).ToList();
+        var hooks = net.blocks.Select(b => b.register_forward_hook((m, i, o) =>
+        {
+            // Out of any dispose scope the forward pass opens: they are read after it ends.
+            seen.Add(((ResidualBlock)m, i.alias().DetachFromDisposeScope(), o.alias().DetachFromDisposeScope()));
+            return null!; // keep the output
+        })).ToList();
         try
         {
             using (torch.no_grad())
@@ -37,11 +41,11 @@ static class SkipPaths
             using var _ = torch.no_grad();
             foreach (var (block, input, output) in seen)
                 using (var expected = Of(block, input))
-                    Assert.True(output.equal(expected), $"block {net.blocks.ToList().IndexOf(block)} ({block.GetType().Name}) is not its skip path");
+                    Assert.True(output.Equals(expected), $"block {net.blocks.ToList().IndexOf(block)} ({block.GetType().Name}) is not its skip path");
         }
         finally
         {
-            foreach (var h in hooks) h.Dispose();
+            foreach (var h in hooks) h.remove();
             foreach (var (_, i, o) in seen) { i.Dispose(); o.Dispose(); }
         }
     }

@@ -2,23 +2,22 @@ using NormFree.Analysis;
 using NormFree.Methods.WeightNormInit;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.WeightNormInit;
 
 public class DataDependentInitTests
 {
     /// <summary>Per-unit (mean, biased variance) of every WeightNorm output on <paramref name="batch"/>.</summary>
-    static List<(string name, float[] mean, float[] variance)> PreActivationMoments(Module net, Tensor batch)
+    static List<(string name, float[] mean, float[] variance)> PreActivationMoments(nn.Module<Tensor, Tensor> net, Tensor batch)
     {
         var moments = new List<(string, float[], float[])>();
         using var _ = torch.no_grad();
         using var output = ForwardProbe.run(net, batch, m => m is WeightNorm, (name, _, a) =>
         {
-            var dims = Enumerable.Range(0, a.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
+            var dims = Enumerable.Range(0, (int)a.dim()).Where(d => d != 1).Select(d => (long)d).ToArray();
             using var mean = a.mean(dims);
             using var variance = a.var(dims, unbiased: false);
-            moments.Add((name, mean.data<float>(), variance.data<float>()));
+            moments.Add((name, mean.data<float>().ToArray(), variance.data<float>().ToArray()));
         });
         return moments;
     }
@@ -36,7 +35,7 @@ public class DataDependentInitTests
         using var resnet = WeightNormResNet.Build(config, WeightNormScheme.DataDependent, shifted, gen);
         using var vectors = torch.randn([32, 12], generator: gen);
         using var mlp = WeightNormMlp.Build(12, [20, 7, 15], 3, WeightNormScheme.DataDependent, vectors, gen);
-        foreach (var (net, batch, count) in new (Module, Tensor, int)[] { (resnet, shifted, 10), (mlp, vectors, 3) })
+        foreach (var (net, batch, count) in new (nn.Module<Tensor, Tensor>, Tensor, int)[] { (resnet, shifted, 10), (mlp, vectors, 3) })
         {
             var moments = PreActivationMoments(net, batch);
             Assert.Equal(count, moments.Count); // every weight-normalised layer (stem, 2 convs per block, shortcut)
@@ -54,11 +53,11 @@ public class DataDependentInitTests
     [Fact]
     public void LayersWithoutABiasAreRefused()
     {
-        using var net = new Sequential(new WeightNorm(new Linear(3, 4, bias: false)));
+        using var net = nn.Sequential(new WeightNorm(nn.Linear(3, 4, hasBias: false)));
         using var x = torch.randn([5, 3]);
         var e = Assert.Throws<ArgumentException>(() => DataDependentInit.apply(net, x));
         Assert.Contains("no bias", e.Message);
-        using var plain = new Sequential(new Linear(3, 4));
+        using var plain = nn.Sequential(nn.Linear(3, 4));
         Assert.Throws<ArgumentException>(() => DataDependentInit.apply(plain, x));
     }
 }

@@ -2,7 +2,6 @@ using NormFree.Analysis;
 using NormFree.Methods.WeightNormInit;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.WeightNormInit;
 
@@ -11,7 +10,7 @@ public class ProposedInitTests
     /// <summary>A small WN ResNet with stages of different depth (B_k = 2, 3, 4) so γ = 1/B_k differs per stage.</summary>
     static readonly ResNetConfig Small = new("small", BlockKind.Basic, [2, 3, 4], [4, 8, 16], 4, ShortcutKind.ZeroPad) { InChannels = 1 };
 
-    static IEnumerable<(string name, WeightNorm layer)> WnLayers(Module net) =>
+    static IEnumerable<(string name, WeightNorm layer)> WnLayers(nn.Module net) =>
         net.named_modules().Where(e => e.module is WeightNorm).Select(e => (e.name, (WeightNorm)e.module));
 
     static double[] Gains(WeightNorm layer) => layer.weight_g.data<float>().Select(g => (double)g).ToArray();
@@ -20,9 +19,9 @@ public class ProposedInitTests
     static double OrthogonalityError(Tensor v)
     {
         using var scope = torch.NewDisposeScope();
-        var m = v.reshape([v.size(0), -1]).to(DType.Float64);
+        var m = v.reshape([v.size(0), -1]).to(ScalarType.Float64);
         var gram = m.size(0) <= m.size(1) ? m.matmul(m.t()) : m.t().matmul(m);
-        return (gram - torch.eye(gram.size(0), DType.Float64)).abs().max().item();
+        return (gram - torch.eye(gram.size(0), dtype: ScalarType.Float64)).abs().max().ToDouble();
     }
 
     [Theory]
@@ -41,7 +40,7 @@ public class ProposedInitTests
         foreach (var (name, layer) in layers)
         {
             Assert.True(OrthogonalityError(layer.weight_v) < 1e-5, $"{name}: V is not orthogonal");
-            Assert.All(layer.layer.bias!.data<float>(), b => Assert.Equal(0f, b));
+            Assert.All(WeightedLayer.bias(layer.layer)!.data<float>(), b => Assert.Equal(0f, b));
         }
     }
 
@@ -118,7 +117,7 @@ public class ProposedInitTests
         var perLayer = new double[depth];
         using var gen = new Generator(2019);
         using var x = torch.randn([64, width], generator: gen);
-        var inputNorm = x.norm().item();
+        var inputNorm = x.norm().ToDouble();
         double[] Norms(WeightNormScheme scheme)
         {
             using var net = WeightNormMlp.Build(width, widths, 10, scheme, generator: gen);

@@ -1,7 +1,6 @@
 using NormFree.Methods.WeightNormInit;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Methods.WeightNormInit;
 
@@ -29,7 +28,7 @@ public class WeightNormResNetTests
             Assert.True(y.allclose(expected, 1e-5, 1e-6));
             using var negative = y.lt(0);
             using var any = negative.any();
-            Assert.True(any.item() != 0); // no ReLU after the sum
+            Assert.True(any.item<bool>()); // no ReLU after the sum
         }
         Assert.IsType<Identity>(((WeightNormBlock)net.blocks[0]).shortcut);
         Assert.IsType<WeightNorm>(((WeightNormBlock)net.blocks[3]).shortcut); // 16 → 32, stride 2: 1×1 WN conv
