@@ -1,7 +1,5 @@
 using NormFree.Analysis;
 using NormFree.Nn;
-using NormFree.Tests.Torch;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
@@ -11,7 +9,7 @@ public class AnalysisLeakTests
     [Fact]
     public void AnalysesFreeEveryTensorTheyCreate()
     {
-        using var net = new Sequential(new WeightNorm(new Linear(4, 8)), new ReLU(), new Linear(8, 3));
+        using var net = nn.Sequential(new WeightNorm(nn.Linear(4, 8)), nn.ReLU(), nn.Linear(8, 3));
         using var x = torch.randn([6, 4]);
         using var target = torch.tensor(new long[] { 0, 1, 2, 0, 1, 2 });
         Tensor Loss()

@@ -1,6 +1,5 @@
 using NormFree.Analysis;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
@@ -33,8 +32,8 @@ public class DeadUnitsTests
     [Fact]
     public void PerLayerFractionsAfterEachReLU()
     {
-        using var fc1 = new Linear(2, 4);
-        using var fc2 = new Linear(4, 2);
+        using var fc1 = nn.Linear(2, 4);
+        using var fc2 = nn.Linear(4, 2);
         using (torch.no_grad())
         {
             fc1.weight.zero_();
@@ -44,7 +43,7 @@ public class DeadUnitsTests
             using var b2 = torch.tensor(new[] { -10.0f, 0 });
             fc2.bias!.copy_(b2); // unit 0: 1.5 − 10 < 0 → dead; unit 1: 1.5 → alive
         }
-        using var net = new Sequential(fc1, new ReLU(), fc2, new ReLU());
+        using var net = nn.Sequential(fc1, nn.ReLU(), fc2, nn.ReLU());
         using var x = torch.randn([16, 2]);
         var layers = DeadUnits.per_layer<ReLU>(net, x);
         Assert.Equal([("1", 0.5), ("3", 0.5)], layers);
@@ -76,8 +75,8 @@ public class DeadUnitsTests
     [Fact]
     public void DeadSampleFractionsPerLayer()
     {
-        using var fc1 = new Linear(2, 3);
-        using var fc2 = new Linear(3, 2);
+        using var fc1 = nn.Linear(2, 3);
+        using var fc2 = nn.Linear(3, 2);
         using (torch.no_grad())
         {
             using var w1 = torch.tensor(new[] { 1.0f, 0, 0, 1, -1, 0 }, [3, 2]);
@@ -86,7 +85,7 @@ public class DeadUnitsTests
             fc2.weight.fill_(1);
             fc2.bias!.fill_(-100); // 1 + 1 − 100 < 0 for every input → dead on every sample
         }
-        using var net = new Sequential(fc1, new ReLU(), fc2, new ReLU());
+        using var net = nn.Sequential(fc1, nn.ReLU(), fc2, nn.ReLU());
         using var x = torch.tensor(new[] { 1.0f, 1, -1, 1, 1, -1, -1, -1 }, [4, 2]);
         Assert.Equal([("1", 0.0), ("3", 1.0)], DeadUnits.dead_sample_fractions(net, x, m => m is ReLU));
     }

@@ -1,13 +1,12 @@
 using NormFree.Analysis;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
 public class HessianTests
 {
     /// <summary>tanh, so every second derivative exists everywhere (finite differences see no kinks).</summary>
-    sealed class SmoothActivation : Module
+    sealed class SmoothActivation() : nn.Module<Tensor, Tensor>(nameof(SmoothActivation))
     {
         public override Tensor forward(Tensor input) => input.tanh();
     }
@@ -16,8 +15,8 @@ public class HessianTests
     static Tensor SymmetricWithSpectrum(double[] eigenvalues, Generator gen)
     {
         var n = eigenvalues.Length;
-        using var a = torch.randn([n, n], DType.Float64, generator: gen);
-        var (q, r) = torch.linalg_qr(a);
+        using var a = torch.randn([n, n], ScalarType.Float64, generator: gen);
+        var (q, r) = torch.linalg.qr(a);
         using (q)
         using (r)
         {
@@ -37,7 +36,7 @@ public class HessianTests
         using var gen = new Generator(seed);
         double[] spectrum = [top, 7, 5, -4, 3, 2, 1, 0.5, -0.25, 0.1, 0, 0, 1.5, -2.5, 6];
         using var a = SymmetricWithSpectrum(spectrum, gen);
-        using var init = torch.randn([spectrum.Length], DType.Float64, generator: gen);
+        using var init = torch.randn([spectrum.Length], ScalarType.Float64, generator: gen);
         using var x = new Parameter(init);
         // L(x) = ½ xᵀ A x: H = A everywhere.
         Tensor Loss()
@@ -64,14 +63,14 @@ public class HessianTests
         double[] s = [16, 12, 10, 6, 3, 1]; // top 2·16²/64 = 8, next 2·12²/64 = 4.5; the bias gives 2
         using var gen = new Generator(seed);
         using var scope = torch.NewDisposeScope();
-        var ones = torch.ones([n, 1], DType.Float64);
-        var (qFull, _) = torch.linalg_qr(torch.cat([ones, torch.randn([n, d], DType.Float64, generator: gen)], 1));
+        var ones = torch.ones([n, 1], ScalarType.Float64);
+        var (qFull, _) = torch.linalg.qr(torch.cat([ones, torch.randn([n, d], ScalarType.Float64, generator: gen)], 1));
         var u = qFull.narrow(1, 1, d); // (N, d), columns ⟂ 1
-        var (w, _) = torch.linalg_qr(torch.randn([d, d], DType.Float64, generator: gen));
+        var (w, _) = torch.linalg.qr(torch.randn([d, d], ScalarType.Float64, generator: gen));
         var x = (u * torch.tensor(s)).matmul(w.t()); // (N, d)
-        var y = torch.randn([n, 1], DType.Float64, generator: gen);
-        using var model = new Linear(d, 1);
-        model.to(DType.Float64);
+        var y = torch.randn([n, 1], ScalarType.Float64, generator: gen);
+        using var model = nn.Linear(d, 1);
+        model.to(ScalarType.Float64);
         Tensor Loss()
         {
             using var prediction = model.call(x);
@@ -89,10 +88,10 @@ public class HessianTests
     public void HessianVectorProductsMatchFiniteDifferencesOfGradients(ulong seed)
     {
         using var gen = new Generator(seed);
-        using var model = new Sequential(
-            new WeightNorm(new Conv2d(2, 3, 3, padding: 1), initial_gain: 1.3), new SmoothActivation(), new Flatten(), new Linear(3 * 4 * 4, 5));
-        model.to(DType.Float64);
-        using var input = torch.randn([4, 2, 4, 4], DType.Float64, generator: gen);
+        using var model = nn.Sequential(
+            new WeightNorm(nn.Conv2d(2, 3, 3, padding: 1), initial_gain: 1.3), new SmoothActivation(), nn.Flatten(), nn.Linear(3 * 4 * 4, 5));
+        model.to(ScalarType.Float64);
+        using var input = torch.randn([4, 2, 4, 4], ScalarType.Float64, generator: gen);
         using var target = torch.tensor(new long[] { 0, 3, 4, 1 });
         Tensor Loss()
         {
@@ -101,7 +100,7 @@ public class HessianTests
         }
         var parameters = model.parameters().ToList<Tensor>();
         using var scope = torch.NewDisposeScope();
-        var v = parameters.Select(p => torch.randn(p.shape, DType.Float64, generator: gen)).ToArray();
+        var v = parameters.Select(p => torch.randn(p.shape, ScalarType.Float64, generator: gen)).ToArray();
         var hv = Hessian.hvp(Loss, parameters, v);
 
         // Central differences of the gradient along v: (∇L(θ + εv) − ∇L(θ − εv)) / 2ε = H v + O(ε²).
@@ -110,9 +109,9 @@ public class HessianTests
         {
             using (torch.no_grad())
                 for (var i = 0; i < parameters.Count; i++) parameters[i].add_(v[i], step);
-            var g = torch.grad([Loss()], parameters.ToArray()).Select(t => t!).ToArray();
+            var g = torch.autograd.grad([Loss()], parameters.ToArray()).Select(t => t!).ToArray();
             using (torch.no_grad())
-                for (var i = 0; i < parameters.Count; i++) parameters[i].sub_(v[i], step);
+                for (var i = 0; i < parameters.Count; i++) parameters[i].add_(v[i], -step);
             return g;
         }
         var plus = GradientAt(eps);
@@ -120,8 +119,8 @@ public class HessianTests
         for (var i = 0; i < parameters.Count; i++)
         {
             var fd = (plus[i] - minus[i]) / (2 * eps);
-            var scale = Math.Max(1e-3, fd.abs().max().item());
-            var error = (hv[i] - fd).abs().max().item();
+            var scale = Math.Max(1e-3, fd.abs().max().ToDouble());
+            var error = (hv[i] - fd).abs().max().ToDouble();
             Assert.True(error <= 1e-6 * scale, $"parameter {i}: |Hv − FD| = {error:g3}, scale {scale:g3}");
         }
     }
@@ -130,7 +129,7 @@ public class HessianTests
     public void ParametersTheLossDoesNotReachGetZeroCurvatureAndShapesAreChecked()
     {
         using var used = new Parameter(torch.tensor(new[] { 1.0, 2.0 }));
-        using var unused = new Parameter(torch.ones([3], DType.Float64));
+        using var unused = new Parameter(torch.ones([3], ScalarType.Float64));
         Tensor Loss()
         {
             using var sq = used * used;
@@ -138,10 +137,10 @@ public class HessianTests
             return cube.sum(); // Σ x³: H = diag(6x)
         }
         using var scope = torch.NewDisposeScope();
-        var hv = Hessian.hvp(Loss, [used, unused], [torch.ones([2], DType.Float64), torch.ones([3], DType.Float64)]);
+        var hv = Hessian.hvp(Loss, [used, unused], [torch.ones([2], ScalarType.Float64), torch.ones([3], ScalarType.Float64)]);
         Assert.Equal(new[] { 6.0, 12.0 }, hv[0].data<double>());
         Assert.Equal(new[] { 0.0, 0.0, 0.0 }, hv[1].data<double>());
-        var e = Assert.Throws<ArgumentException>(() => Hessian.hvp(Loss, [used, unused], [torch.ones([2], DType.Float64), torch.ones([2], DType.Float64)]));
+        var e = Assert.Throws<ArgumentException>(() => Hessian.hvp(Loss, [used, unused], [torch.ones([2], ScalarType.Float64), torch.ones([2], ScalarType.Float64)]));
         Assert.Contains("[2]", e.Message);
         Assert.Contains("[3]", e.Message);
     }
@@ -151,7 +150,7 @@ public class HessianTests
     {
         using var gen = new Generator(5);
         using var a = SymmetricWithSpectrum([3, 2.9, 1, 0.5], gen); // tiny gap: slow convergence
-        using var x = new Parameter(torch.zeros([4], DType.Float64));
+        using var x = new Parameter(torch.zeros([4], ScalarType.Float64));
         Tensor Loss()
         {
             using var ax = a.matmul(x);

@@ -1,7 +1,6 @@
 using NormFree.Analysis;
 using NormFree.Models;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
@@ -10,8 +9,8 @@ public class SignalPropagationTests
     [Fact]
     public void ForwardStatisticsAndGradientNormsMatchAHandComputation()
     {
-        using var fc1 = new Linear(3, 4);
-        using var fc2 = new Linear(4, 2);
+        using var fc1 = nn.Linear(3, 4);
+        using var fc2 = nn.Linear(4, 2);
         using (torch.no_grad())
         {
             using var w1 = torch.tensor(new[] { 1.0f, 0, -1, 0.5f, 2, 0, -1, -1, -1, 0, 1, 1 }, [4, 3]);
@@ -21,7 +20,7 @@ public class SignalPropagationTests
             fc2.weight.copy_(w2);
             fc2.bias!.fill_(0.5);
         }
-        using var net = new Sequential(("fc1", fc1), ("relu", new ReLU()), ("fc2", fc2));
+        using var net = nn.Sequential(("fc1", fc1), ("relu", nn.ReLU()), ("fc2", fc2));
         using var x = torch.tensor(new[] { 1.0f, 2, 3, -1, 0, 2 }, [2, 3]);
         using var r = torch.tensor(new[] { 1.0f, -1, 2, 0.5f }, [2, 2]);
         var signals = SignalPropagation.collect<ReLU>(net, x, y => (y * r).sum());
@@ -41,7 +40,7 @@ public class SignalPropagationTests
     [Fact]
     public void WithoutALossOnlyTheForwardPassRunsAndTheOrderIsTheForwardOrder()
     {
-        using var net = new Sequential(new Linear(5, 6), new ReLU(), new Linear(6, 6), new ReLU(), new Linear(6, 1));
+        using var net = nn.Sequential(nn.Linear(5, 6), nn.ReLU(), nn.Linear(6, 6), nn.ReLU(), nn.Linear(6, 1));
         using var x = torch.randn([8, 5]);
         var signals = SignalPropagation.collect(net, x, m => m is Linear);
         Assert.Equal(["0", "2", "4"], signals.Select(s => s.Name));

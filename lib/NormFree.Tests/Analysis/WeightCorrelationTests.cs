@@ -1,6 +1,5 @@
 using NormFree.Analysis;
 using NormFree.Init;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
@@ -74,10 +73,10 @@ public class WeightCorrelationTests
     [InlineData(3UL)]
     public void AsymmetryIsTheLargestPairwiseChannelDistance(ulong seed)
     {
-        torch.manual_seed(seed);
-        using var h = torch.randn([3, 7, 2, 2], DType.Float64);
+        torch.manual_seed((long)seed);
+        using var h = torch.randn([3, 7, 2, 2], ScalarType.Float64);
         var x = new double[7][];
-        for (var c = 0; c < 7; c++) { using var channel = h.select(1, c).contiguous(); x[c] = channel.data<double>(); }
+        for (var c = 0; c < 7; c++) { using var channel = h.select(1, c).contiguous(); x[c] = channel.data<double>().ToArray(); }
         double worst = 0, total = Math.Sqrt(x.Sum(row => row.Sum(v => v * v)));
         for (var a = 0; a < 7; a++)
             for (var b = a + 1; b < 7; b++)

@@ -1,6 +1,5 @@
 using NormFree.Analysis;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Analysis;
 
@@ -8,8 +7,8 @@ public class WeightScaleTests
 {
     static Sequential HandSetNet()
     {
-        var fc = new Linear(2, 2, bias: false);
-        var conv = new Conv2d(1, 2, 2, bias: false);
+        var fc = nn.Linear(2, 2, hasBias: false);
+        var conv = nn.Conv2d(1, 2, 2, bias: false);
         using (torch.no_grad())
         {
             using var w = torch.tensor(new[] { 3.0f, 4, 0, 1 }, [2, 2]); // rows: norms 5 and 1
@@ -17,7 +16,7 @@ public class WeightScaleTests
             using var k = torch.tensor(new[] { 1.0f, 1, 1, 1, 0, 0, 0, 3 }, [2, 1, 2, 2]); // filters: norms 2 and 3
             conv.weight.copy_(k);
         }
-        return new Sequential(("conv", conv), ("flat", new Flatten()), ("fc", fc));
+        return nn.Sequential(("conv", conv), ("flat", nn.Flatten()), ("fc", fc));
     }
 
     [Fact]
@@ -49,13 +48,13 @@ public class WeightScaleTests
     [Fact]
     public void InsideAWeightNormTheDirectionVIsMeasured()
     {
-        using var wn = new WeightNorm(new Linear(2, 2, bias: false), initial_gain: 7);
+        using var wn = new WeightNorm(nn.Linear(2, 2, hasBias: false), initial_gain: 7);
         using (torch.no_grad())
         {
             using var v = torch.tensor(new[] { 0.0f, 2, 6, 8 }, [2, 2]);
             wn.weight_v.copy_(v);
         }
-        using var net = new Sequential(("wn", wn));
+        using var net = nn.Sequential(("wn", wn));
         var norms = Assert.Single(FilterNorms.of(net));
         Assert.Equal("wn.layer", norms.Name);
         Assert.Equal(new[] { 2.0, 10.0 }, norms.Norms); // ‖V_o‖, not g = 7

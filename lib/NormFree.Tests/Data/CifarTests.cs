@@ -1,5 +1,4 @@
 using NormFree.Data;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Data;
 
@@ -30,7 +29,7 @@ public class CifarTests
         File.WriteAllBytes(b, Record(2, 0));
         using var ds = Cifar.read_binary([a, b], label_bytes: 1, label_index: 0, num_classes: 10, "CIFAR-10");
         Assert.Equal([3L, 3, 32, 32], ds.inputs.shape);
-        Assert.Equal(DType.UInt8, ds.inputs.dtype);
+        Assert.Equal(ScalarType.Byte, ds.inputs.dtype);
         Assert.Equal([3L, 9, 0], ds.targets.data<long>());
         var px = ds.inputs.data<byte>();
         foreach (var (k, c, y, x) in new[] { (0, 0, 0, 1), (1, 2, 31, 0), (2, 1, 5, 17) })

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using NormFree.Data;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Data;
 
@@ -29,7 +28,7 @@ public class IdxTests
         var path = dir.File("images-idx3-ubyte");
         File.WriteAllBytes(path, IdxBytes(0x08, [2, 2, 3], [0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255]));
         using var t = Idx.read(path);
-        Assert.Equal(DType.UInt8, t.dtype);
+        Assert.Equal(ScalarType.Byte, t.dtype);
         Assert.Equal([2L, 2, 3], t.shape);
         Assert.Equal(new byte[] { 0, 1, 2, 3, 4, 5, 250, 251, 252, 253, 254, 255 }, t.data<byte>());
     }

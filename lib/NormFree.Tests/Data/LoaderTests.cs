@@ -1,6 +1,4 @@
 using NormFree.Data;
-using NormFree.Tests.Torch;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Data;
 
@@ -9,7 +7,7 @@ public class LoaderTests
     /// <summary>Example i has every pixel equal to i (float) and label i mod 3, so a batch says which examples it holds.</summary>
     static InMemoryDataset Indexed(long n)
     {
-        using var ids = torch.arange(0, n, dtype: DType.Float32);
+        using var ids = torch.arange(0, n, dtype: ScalarType.Float32);
         var inputs = ids.view(n, 1, 1, 1).expand(n, 1, 2, 2).contiguous();
         var labels = torch.tensor(Enumerable.Range(0, (int)n).Select(i => (long)(i % 3)).ToArray());
         return new InMemoryDataset(inputs, labels, 3, "indexed");
@@ -69,7 +67,7 @@ public class LoaderTests
         Assert.Equal(full.Count - 4, tail.Count);
         for (var k = 0; k < tail.Count; k++)
         {
-            Assert.True(full[k + 4].Item1.equal(tail[k].Item1));
+            Assert.True(TensorDiff.Identical(full[k + 4].Item1, tail[k].Item1));
             Assert.Equal(full[k + 4].lam, tail[k].lam);
         }
         foreach (var (t, _) in full.Concat(tail)) t.Dispose();
@@ -84,7 +82,7 @@ public class LoaderTests
         var loader = new BatchLoader(ds, batch_size: 4);
         foreach (var b in loader.epoch(0))
         {
-            Assert.Equal(DType.Float32, b.input.dtype);
+            Assert.Equal(ScalarType.Float32, b.input.dtype);
             Assert.Equal([0f, 0.2f, 1f, 0.4f], b.input.data<float>());
             Assert.Equal([0L, 1, 0, 1], b.target.data<long>());
         }
@@ -98,10 +96,10 @@ public class LoaderTests
         Batch? previous = null;
         foreach (var b in loader.epoch(0))
         {
-            if (previous is not null) Assert.True(previous.input.IsDisposed);
+            if (previous is not null) Assert.True(previous.input.IsInvalid);
             previous = b;
         }
-        Assert.True(previous!.input.IsDisposed);
+        Assert.True(previous!.input.IsInvalid);
     }
 
     [Fact]
@@ -113,7 +111,7 @@ public class LoaderTests
         Assert.Throws<ArgumentOutOfRangeException>(() => loader.epoch(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => loader.epoch(0, start_batch: 3));
         using var x = torch.zeros([4, 2]);
-        using var y = torch.zeros([3], DType.Int64);
+        using var y = torch.zeros([3], ScalarType.Int64);
         Assert.Throws<ArgumentException>(() => new InMemoryDataset(x, y, 2));
     }
 }

@@ -1,6 +1,5 @@
 using NormFree.Data;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Data;
 
@@ -33,13 +32,13 @@ public class LossTests
         using var logits = torch.tensor(z.SelectMany(r => r).ToArray(), [3, 4]);
         using var targets = torch.tensor(y);
         using var loss = F.cross_entropy(logits, targets, label_smoothing: eps);
-        Assert.Equal(HandCrossEntropy(z, y, eps), loss.item(), 1e-12);
+        Assert.Equal(HandCrossEntropy(z, y, eps), loss.ToDouble(), 1e-12);
     }
 
     [Fact]
     public void MixupMixesInputsAndLossesWithOneLambda()
     {
-        using var x = torch.randn([8, 3], DType.Float64);
+        using var x = torch.randn([8, 3], ScalarType.Float64);
         using var y = torch.tensor(new long[] { 0, 1, 2, 0, 1, 2, 0, 1 });
         using var g = new Generator(7);
         var (mixed, y_a, y_b, lam) = Mixup.mix(x, y, alpha: 0.4, g);
@@ -61,11 +60,11 @@ public class LossTests
                 });
                 Assert.Equal(1, matches);
             }
-            using var logits = torch.randn([8, 3], DType.Float64);
+            using var logits = torch.randn([8, 3], ScalarType.Float64);
             using var loss = Mixup.loss(logits, y_a, y_b, lam);
             using var la = F.cross_entropy(logits, y_a);
             using var lb = F.cross_entropy(logits, y_b);
-            Assert.Equal(lam * la.item() + (1 - lam) * lb.item(), loss.item(), 1e-12);
+            Assert.Equal(lam * la.ToDouble() + (1 - lam) * lb.ToDouble(), loss.ToDouble(), 1e-12);
         }
     }
 

@@ -1,14 +1,13 @@
 using NormFree.Analysis;
 using NormFree.Init;
 using NormFree.Nn;
-using NormFree.Torch;
 
 namespace NormFree.Tests.DeviceAware;
 
 /// <summary>Curvature and signal-propagation analyses run where the model lives and make their own tensors there.</summary>
 public class AnalysisOnDeviceTests
 {
-    sealed class Tanh : Module
+    sealed class Tanh() : nn.Module<Tensor, Tensor>(nameof(Tanh))
     {
         public override Tensor forward(Tensor input) => input.tanh();
     }
@@ -42,14 +41,14 @@ public class AnalysisOnDeviceTests
         IReadOnlyList<LayerSignal> Measure(Device d)
         {
             using var g = new Generator(8);
-            using var model = new Sequential(new Linear(6, 6), new Tanh(), new Linear(6, 6), new Tanh(), new Linear(6, 2));
+            using var model = nn.Sequential(nn.Linear(6, 6), new Tanh(), nn.Linear(6, 6), new Tanh(), nn.Linear(6, 2));
             foreach (var p in model.parameters()) init.normal_(p, 0, 0.5, g);
             model.to(d);
-            Assert.Equal(d, model.device);
+            Assert.All(model.parameters(), p => AvailableDevices.AssertOn(d, p));
             using var x = torch.randn([5, 6], generator: g);   // the probe batch stays on the CPU
             return SignalPropagation.collect<Tanh>(model, x, y => y.pow(2).mean());
         }
-        var expected = Measure(Device.CPU);
+        var expected = Measure(torch.CPU);
         var measured = Measure(device);
         Assert.Equal(expected.Count, measured.Count);
         foreach (var (e, m) in expected.Zip(measured))
@@ -59,10 +58,18 @@ public class AnalysisOnDeviceTests
         }
     }
 
-    [Fact]
-    public void AModuleWithoutTensorsHasNoDevice()
+    [Theory]
+    [MemberData(nameof(AvailableDevices.All), MemberType = typeof(AvailableDevices))]
+    public void AModuleWithoutParametersIsProbedWhereItsInputIs(string name)
     {
-        using var empty = new Sequential(new Tanh());
-        Assert.Null(empty.device);
+        // No parameter says where the model lives: the probe batch stays on its own device.
+        Device device = name;
+        using var empty = nn.Sequential(new Tanh());
+        using var x = torch.tensor(new[] { 0.5f, -1.0f, 2.0f, 0.25f, 3.0f, -0.5f }, [2, 3], device: device);   // (B, C)
+        var signals = SignalPropagation.collect<Tanh>(empty, x);
+        var layer = Assert.Single(signals);
+        using var expected = x.tanh().norm();
+        Assert.Equal(expected.ToDouble(), layer.Norm, 1e-6);
+        Assert.True(double.IsNaN(layer.GradNorm));
     }
 }

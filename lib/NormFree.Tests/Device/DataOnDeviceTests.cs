@@ -1,6 +1,5 @@
 using NormFree.Data;
 using NormFree.Init;
-using NormFree.Torch;
 
 namespace NormFree.Tests.DeviceAware;
 
@@ -13,7 +12,7 @@ public class DataOnDeviceTests
     static InMemoryDataset Images(Device device)
     {
         using var g = new Generator(11);
-        using var pixels = torch.randint(0, 256, [40, 3, 8, 8], generator: g).to(DType.UInt8);
+        using var pixels = torch.randint(0, 256, [40, 3, 8, 8], generator: g).to(ScalarType.Byte);
         using var labels = torch.randint(0, 4, [40], generator: g);
         return new InMemoryDataset(pixels.to(device), labels.to(device), 4);
     }
@@ -27,11 +26,11 @@ public class DataOnDeviceTests
     public void BatchesLandOnTheLoadersDeviceWithTheCpuValues(string name)
     {
         Device device = name;
-        using var onCpu = Images(Device.CPU);
+        using var onCpu = Images(torch.CPU);
         using var onDevice = Images(device);
         foreach (var data in new[] { onCpu, onDevice })       // the data set on the CPU, or already on the device
         {
-            var reference = Loader(onCpu, Device.CPU).epoch(1).Select(Copy).ToList();
+            var reference = Loader(onCpu, torch.CPU).epoch(1).Select(Copy).ToList();
             var batches = 0;
             foreach (var (batch, expected) in Loader(data, device).epoch(1).Zip(reference))
             {
@@ -65,19 +64,19 @@ public class DataOnDeviceTests
             var probabilities = torch.full([5], 0.3, device: d);
             return
             [
-                torch.rand([5], device: d, generator: g), torch.randn([5], DType.Float64, d, g),
+                torch.rand([5], device: d, generator: g), torch.randn([5], ScalarType.Float64, d, generator: g),
                 torch.randint(0, 9, [5], device: d, generator: g), torch.randperm(7, device: d, generator: g),
-                torch.bernoulli(probabilities, g), torch.bernoulli(probabilities, 0.7, g),
+                torch.bernoulli(probabilities, g), torch.empty_like(probabilities).bernoulli_(0.7, g),
                 init.normal_(weight, 0, 2, g).clone(), init.uniform_(weight, -1, 1, g).clone(), init.orthogonal_(weight, 1, g),
             ];
         }
-        var expected = Draw(Device.CPU);
+        var expected = Draw(torch.CPU);
         var drawn = Draw(device);
         for (var i = 0; i < drawn.Length; i++)
         {
             AvailableDevices.AssertOn(device, drawn[i]);
             using var back = drawn[i].cpu();
-            Assert.Equal(expected[i].bytes(), back.bytes());
+            Assert.Equal(expected[i].bytes.ToArray(), back.bytes.ToArray());
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections;
+using Microsoft.DotNet.Interactive.Formatting;
 using NormFree.Notebooks;
-using NormFree.Torch;
+using NormFree.Training;
 
 namespace NormFree.Tests.Notebooks;
 
@@ -45,13 +46,33 @@ public class FormatterConventionTests
         Assert.Equal(["text/html", "text/plain"], (string[])attribute.GetType().GetProperty("PreferredMimeTypes")!.GetValue(attribute)!);
     }
 
+    /// <summary>The kernel hosts .NET Interactive's own <c>Formatter</c>: it must find each library type's formatter
+    /// source through the convention (by attribute name, no package reference from the library), give the same text as
+    /// the source's formatters, and offer the preferred MIME types. Types of other assemblies that follow the convention format
+    /// the same way (TorchSharp's tensor declares one).</summary>
     [Fact]
-    public void Tensor_formats_as_text_by_convention()
+    public void Dotnet_interactive_formatter_picks_up_the_library_formatters()
     {
+        var table = new Table("claim", "ours").Add("a < b", 0.123456).Add("c", null);
+        var history = new History { Label = "seed 1" };
+        history.AddStep(2.3);
+        history.Add(new EpochRecord(1, 2.3, 0.25, 2.1, 0.3, 0.1, 1.5));
+        foreach (var value in new object[] { table, history })
+        {
+            var convention = FormatByConvention(value);
+            Assert.Equal(convention["text/html"], value.ToDisplayString("text/html"));
+            Assert.Equal(convention["text/plain"], value.ToDisplayString("text/plain"));
+            var formatted = FormattedValue.CreateManyFromObject(value);
+            Assert.Equal(["text/html", "text/plain"], formatted.Select(f => f.MimeType));
+            Assert.Equal(convention["text/html"], formatted[0].Value);
+        }
+        Assert.Contains("0.1235", table.ToDisplayString("text/html"));
+
+        // TorchSharp's Tensor declares its own source by the same convention, and the formatter picks that up too.
         using var t = torch.tensor(new float[] { 1, 2, 3 });
-        var formats = FormatByConvention(t);
-        Assert.Equal(TensorFormatter.Format(t), Assert.Single(formats).Value);
-        Assert.Equal("text/plain", formats.Keys.Single());
+        var tensor = FormatByConvention(t);
+        Assert.Equal(tensor["text/plain"], t.ToDisplayString("text/plain"));
+        Assert.Contains("1 2 3", tensor["text/plain"]);
     }
 
     [Fact]

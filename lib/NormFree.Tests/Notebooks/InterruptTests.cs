@@ -1,7 +1,5 @@
 using NormFree.Data;
 using NormFree.Notebooks;
-using NormFree.Tests.Torch;
-using NormFree.Torch;
 
 namespace NormFree.Tests.Notebooks;
 
@@ -13,7 +11,7 @@ public class InterruptTests
     public void An_interrupt_stops_a_data_loader_between_batches()
     {
         using var inputs = torch.zeros([6, 1, 2, 2]);
-        using var labels = torch.zeros([6], DType.Int64);
+        using var labels = torch.zeros([6], ScalarType.Int64);
         using var ds = new InMemoryDataset(inputs.clone(), labels.clone(), 2);
         var loader = new BatchLoader(ds, batch_size: 2);
         using var cts = new CancellationTokenSource();

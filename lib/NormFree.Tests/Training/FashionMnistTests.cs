@@ -1,7 +1,6 @@
 using NormFree.Data;
 using NormFree.Nn;
 using NormFree.Optim;
-using NormFree.Torch;
 using NormFree.Training;
 
 namespace NormFree.Tests.Training;
@@ -21,10 +20,10 @@ public class FashionMnistTests
 
         torch.manual_seed(0);
         // (B, 1, 28, 28) → conv 16 → pool → (B, 16, 14, 14) → conv 32 → pool → (B, 32, 7, 7) → linear → (B, 10)
-        using var model = new Sequential(
-            new Conv2d(1, 16, 3, padding: 1), new ReLU(), new MaxPool2d(2),
-            new Conv2d(16, 32, 3, padding: 1), new ReLU(), new MaxPool2d(2),
-            new Flatten(), new Linear(32 * 7 * 7, 10));
+        using var model = nn.Sequential(
+            nn.Conv2d(1, 16, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding: 1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(32 * 7 * 7, 10));
         // One pass over the data, the learning rate annealed to 0 over it (a one-epoch budget wants the decay).
         var config = new TrainConfig
         {
