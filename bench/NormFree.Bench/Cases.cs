@@ -33,7 +33,7 @@ public static partial class Cases
         return () =>
         {
             using var scope = torch.NewDisposeScope();
-            F.conv2d(x, w, null, padding: 1).relu().sum().backward();
+            F.conv2d(x, w, null, padding: [1, 1]).relu().sum().backward();
             w.grad = null;
         };
     }

@@ -8,11 +8,11 @@ public class DefaultDeviceTests
     [Theory]
     [InlineData(null, 0, "cpu")]
     [InlineData("", 0, "cpu")]
-    [InlineData(null, 2, "cuda")]         // cuda when available
-    [InlineData("  ", 1, "cuda")]
+    [InlineData(null, 2, "cuda:0")]         // cuda when available
+    [InlineData("  ", 1, "cuda:0")]
     [InlineData("cpu", 2, "cpu")]         // the variable overrides the automatic choice
     [InlineData(" CPU ", 0, "cpu")]
-    [InlineData("CUDA", 1, "cuda")]
+    [InlineData("CUDA", 1, "cuda:0")]
     [InlineData("cuda:1", 2, "cuda:1")]
     public void ChoosesFromTheVariableThenFromCudaAvailability(string? setting, int cudaDevices, string expected) =>
         Assert.Equal(expected, Devices.Resolve(setting, cudaDevices).ToString());
