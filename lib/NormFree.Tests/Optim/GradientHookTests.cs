@@ -41,6 +41,18 @@ public class GradientHookTests
     }
 
     [Fact]
+    public void AgcLeavesExcludedParametersUnclipped()
+    {
+        using var head = Param([1.0, 0.0], [1, 2]);
+        using var body = Param([1.0, 0.0], [1, 2]);
+        SetGrad(head, [10.0, 0.0]);   // ‖G‖ / ‖W‖ = 10 > λ: AGC would clip it to 0.1
+        SetGrad(body, [10.0, 0.0]);
+        GradientHooks.apply([head, body], [new AdaptiveGradientClipping(0.1, exclude: [head])]);
+        Assert.Equal([10.0, 0.0], Grad(head));
+        Assert.Equal(0.1, Grad(body)[0], 1e-12);
+    }
+
+    [Fact]
     public void AgcUnitsOfAConvAreFilters()
     {
         using var w = torch.randn([4, 3, 3, 3], float64, generator: new Generator(1));

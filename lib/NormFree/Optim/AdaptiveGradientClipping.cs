@@ -6,7 +6,8 @@ namespace NormFree.Optim;
 /// filter of a conv weight, the whole tensor for biases and gains),
 /// <code>G_i ← λ · max(‖W_i‖, ε) / ‖G_i‖ · G_i   if ‖G_i‖ / max(‖W_i‖, ε) > λ,   G_i otherwise.</code>
 /// Norms are Frobenius norms over every dimension but the first (PyTorch keeps the output unit first).
-/// <para>The paper does not clip the final classifier layer: leave it out of the group that carries this hook.</para></summary>
+/// <para>The paper does not clip the final classifier layer: pass its parameters as <c>exclude</c> (build the hook
+/// after the model is on its device: moving a model replaces its parameters).</para></summary>
 public sealed class AdaptiveGradientClipping : IGradientHook
 {
     /// <summary>Lower bound on the unit's weight norm so zero-initialised weights can move (the paper's ε = 1e-3).</summary>
@@ -17,10 +18,13 @@ public sealed class AdaptiveGradientClipping : IGradientHook
 
     public double clipping { get; }
     public double eps { get; }
+    readonly HashSet<Parameter> excluded;
 
     /// <param name="clipping">λ; the paper uses 0.01 at batch 4096 and larger values for smaller batches.</param>
-    public AdaptiveGradientClipping(double clipping, double eps = DefaultEps)
+    /// <param name="exclude">Parameters left unclipped (the paper: the final classifier layer).</param>
+    public AdaptiveGradientClipping(double clipping, double eps = DefaultEps, IEnumerable<Parameter>? exclude = null)
     {
+        excluded = new HashSet<Parameter>(exclude ?? [], ReferenceEqualityComparer.Instance);
         if (!(clipping > 0)) throw new ArgumentOutOfRangeException(nameof(clipping), clipping, "the clipping threshold λ must be positive");
         if (!(eps >= 0)) throw new ArgumentOutOfRangeException(nameof(eps), eps, "eps must be non-negative");
         this.clipping = clipping;
@@ -40,6 +44,7 @@ public sealed class AdaptiveGradientClipping : IGradientHook
     {
         for (var k = 0; k < grads.Count; k++)
         {
+            if (excluded.Contains(parameters[k])) continue;
             var g = grads[k];
             using var w_norm = unitwise_norm(parameters[k]);
             using var max_norm = w_norm.clamp(min: eps).mul_(clipping);          // λ · max(‖W_i‖, ε)

@@ -40,6 +40,8 @@ public static class MultiSeed
             };
             torch.manual_seed(unchecked((long)seed));
             using var net = model();
+            // On its device before the optimizer and hooks see it: moving replaces the parameters they would hold.
+            net.to(run.Device);
             using var opt = optimizer?.Invoke(net);
             using var trainer = new Trainer(net, train, test, run, opt, gradient_hooks?.Invoke(net));
             if (onEpoch is not null) trainer.EpochCompleted += onEpoch;
