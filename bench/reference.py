@@ -1,5 +1,6 @@
 """PyTorch twins of the cases in bench/NormFree.Bench/Cases*.cs: each function has the C# case's name, does its setup
 and returns the step to time. Run by the .NET harness as a peer process (`--serve`), or alone to print timings."""
+import gc
 import sys
 import time
 
@@ -51,9 +52,20 @@ def timed(step, iterations):
     return ((time.perf_counter() - wall) * 1000 / iterations, (time.process_time() - cpu) * 1000 / iterations)
 
 
+def rss_mb():
+    """Resident set size of this process (native memory included) in MB, from /proc, after a garbage collection: the
+    same reading as the harness takes of its own process."""
+    gc.collect()
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def serve():
     """Line protocol with the .NET harness: `prepare NAME` -> `ok`, `run NAME N` -> `WALL_MS CPU_MS` per iteration,
-    `quit`."""
+    `rss` -> `rss MB` (this process's VmRSS), `quit`."""
     steps = {}
     for line in sys.stdin:
         words = line.split()
@@ -66,6 +78,8 @@ def serve():
             elif words[0] == "run":
                 wall, cpu = timed(steps[words[1]], int(words[2]))
                 print(f"{wall:.9f} {cpu:.9f}", flush=True)
+            elif words[0] == "rss":
+                print(f"rss {rss_mb():.3f}", flush=True)
             elif words[0] == "quit":
                 return
         except Exception as e:  # the harness shows the message and stops

@@ -14,9 +14,10 @@ public static partial class Cases
     {
         torch.manual_seed(0);
         var model = ResNet.Build(ResNetConfig.ResNet20 with { InChannels = 1 });
+        model.to(Device);
         var opt = torch.optim.SGD(model.parameters(), 0.1, momentum: 0.9, weight_decay: 5e-4);
-        var x = torch.randn([128, 1, 28, 28]);                                                  // (B, C, H, W)
-        var y = torch.randint(0, 10, [128]);                                                    // (B)
+        var x = torch.randn([128, 1, 28, 28], device: Device);                               // (B, C, H, W)
+        var y = torch.randint(0, 10, [128], device: Device);                                 // (B)
         return () =>
         {
             using var scope = torch.NewDisposeScope();
@@ -44,6 +45,7 @@ public static partial class Cases
         {
             Epochs = 1, BatchSize = 128, LearningRate = 0.05, Momentum = 0.9, WeightDecay = 5e-4,
             Augmentation = [new RandomCrop(4), new RandomHorizontalFlip()], FailedToTrain = null, Progress = false,
+            Device = Device,
         };
         var shares = new List<double>();
         return () =>

@@ -10,11 +10,14 @@ public static partial class Cases
     /// printed after its row and written into its entry of the results.</summary>
     public static readonly Dictionary<string, Dictionary<string, double>> Extra = [];
 
+    /// <summary>Where the cases put their tensors and models (the harness's --device; cpu unless told).</summary>
+    public static Device Device { get; set; } = torch.CPU;
+
     /// <summary>A chain of 20 elementwise ops on a 16-element tensor: almost all of the time is the call path
     /// (binding vs Python interpreter + pybind), not arithmetic.</summary>
     public static Action dispatch_small()
     {
-        var x = torch.randn([16]);
+        var x = torch.randn([16], device: Device);
         return () =>
         {
             using var scope = torch.NewDisposeScope();
@@ -28,8 +31,8 @@ public static partial class Cases
     /// so the ratio shows what the binding adds to real work.</summary>
     public static Action conv_step()
     {
-        var x = torch.randn([128, 16, 32, 32]);                                                // (B, C, H, W)
-        var w = torch.randn([16, 16, 3, 3]).requires_grad_();
+        var x = torch.randn([128, 16, 32, 32], device: Device);                            // (B, C, H, W)
+        var w = torch.randn([16, 16, 3, 3], device: Device).requires_grad_();
         return () =>
         {
             using var scope = torch.NewDisposeScope();

@@ -9,11 +9,17 @@ readonly record struct Timing(double WallMs, double CpuMs);
 
 static partial class Measure
 {
+    /// <summary>Waits for the device's queued work (torch.cuda.synchronize on a CUDA run; nothing on the CPU), before
+    /// a measurement starts and before it ends, so that the clock sees the kernels and not only their launches.</summary>
+    public static Action Synchronize { get; set; } = () => { };
+
     public static Timing Run(Action step, int iterations)
     {
+        Synchronize();
         var cpu = ProcessCpuSeconds();
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < iterations; i++) step();
+        Synchronize();
         return new Timing(watch.Elapsed.TotalMilliseconds / iterations, (ProcessCpuSeconds() - cpu) * 1000 / iterations);
     }
 

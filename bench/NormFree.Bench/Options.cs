@@ -3,7 +3,12 @@ using System.Globalization;
 namespace NormFree.Bench;
 
 /// <summary>Command line of the benchmark harness; every option has a default so `./workbook bench` needs none.</summary>
-sealed record Options(List<string> Cases, int Threads, int? Rounds, double TargetMs, int MinIterations, string Output, string Root, string Python)
+/// <param name="Device">Where the library's side of each case runs (cpu, cuda, cuda:N; default cpu). The PyTorch peer
+/// always runs on the CPU, so a CUDA run compares a GPU with a CPU: use it with --no-pytorch to time the library alone.</param>
+/// <param name="PyTorch">false (--no-pytorch): no peer process; its columns stay empty and its JSON fields null.</param>
+/// <param name="CudaCheck">--cuda-check: say whether this build sees CUDA (torch.cuda.is_available()) and exit, 1 if not.</param>
+sealed record Options(List<string> Cases, int Threads, int? Rounds, double TargetMs, int MinIterations, string Output, string Root, string Python,
+    string Device = "cpu", bool PyTorch = true, bool CudaCheck = false)
 {
     public static Options Parse(string[] args)
     {
@@ -21,7 +26,10 @@ sealed record Options(List<string> Cases, int Threads, int? Rounds, double Targe
                 "--min-iters" => o with { MinIterations = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--out" => o with { Output = Next() },
                 "--python" => o with { Python = Next() },
-                var a when a.StartsWith("--") => throw new ArgumentException($"unknown option {a} (--threads, --rounds, --target-ms, --min-iters, --out, --python)"),
+                "--device" => o with { Device = Next() },
+                "--no-pytorch" => o with { PyTorch = false },
+                "--cuda-check" => o with { CudaCheck = true },
+                var a when a.StartsWith("--") => throw new ArgumentException($"unknown option {a} (--threads, --rounds, --target-ms, --min-iters, --out, --python, --device, --no-pytorch, --cuda-check)"),
                 var name => o with { Cases = [.. o.Cases, name] },
             };
         }

@@ -38,6 +38,13 @@ sealed class PyTorchPeer : IDisposable
         return new Timing(double.Parse(words[0], CultureInfo.InvariantCulture), double.Parse(words[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>The peer's resident set size in MB (VmRSS of its /proc/self/status, after a garbage collection).</summary>
+    public double RssMb()
+    {
+        process.StandardInput.WriteLine("rss");
+        return double.Parse(Read("rss ")[4..], CultureInfo.InvariantCulture);
+    }
+
     string Read(string expected)
     {
         var line = process.StandardOutput.ReadLine()
