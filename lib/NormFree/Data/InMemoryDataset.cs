@@ -45,11 +45,17 @@ public sealed class InMemoryDataset : IDisposable
         new(inputs.index_select(0, indices), targets.index_select(0, indices), num_classes, name);
 
     /// <summary>The first <paramref name="count"/> examples (copies), e.g. a quick profile's smaller training set.</summary>
-    public InMemoryDataset take(long count)
+    public InMemoryDataset take(long count) => slice(0, count);
+
+    /// <summary>The <paramref name="count"/> examples from <paramref name="start"/> on (copies), e.g. a validation split
+    /// held out after the training images: <c>full.slice(trainSize, validationSize)</c>.</summary>
+    public InMemoryDataset slice(long start, long count)
     {
-        if (count < 0 || count > Count) throw new ArgumentOutOfRangeException(nameof(count), count, $"the data set has {Count} examples");
-        using var first = inputs.narrow(0, 0, count);
-        using var labels = targets.narrow(0, 0, count);
+        if (start < 0 || start > Count) throw new ArgumentOutOfRangeException(nameof(start), start, $"the data set has {Count} examples");
+        if (count < 0 || start + count > Count)
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{start} + {count} examples asked of a data set of {Count}");
+        using var first = inputs.narrow(0, start, count);
+        using var labels = targets.narrow(0, start, count);
         return new(first.clone(), labels.clone(), num_classes, name);
     }
 

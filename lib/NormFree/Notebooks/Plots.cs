@@ -2,6 +2,7 @@ using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.CSharp;
 using Chart = Plotly.NET.CSharp.Chart;
+using NormFree.Training;
 using PlotlyAxis = Plotly.NET.StyleParam.AxisType;
 
 namespace NormFree.Notebooks;
@@ -74,6 +75,37 @@ public static class Plots
         var rows = (panels.Length + columns - 1) / columns;
         return Chart.Grid(panels.Select(p => p.Chart), rows, columns, SubPlotTitles: panels.Select(p => p.Title).ToArray())
             .WithSize(Width: 420 * Math.Min(columns, panels.Length), Height: 380 * rows);
+    }
+
+    /// <summary>Test accuracy per epoch, one colour per arm: the mean ± std band of the completed runs (the papers'
+    /// averaged curves leave failed runs out) and the mean of the failed or diverged runs dashed in the same colour,
+    /// with markers (a run stopped after one epoch is a single point); <paramref name="chance"/> (the best constant
+    /// prediction) as a grey reference line.</summary>
+    public static GenericChart AccuracyCurves(string title, double chance, params SeedSummary[] arms)
+    {
+        var traces = new List<GenericChart>();
+        for (var i = 0; i < arms.Length; i++)
+        {
+            var arm = arms[i];
+            var completed = arm.Histories.Where(h => h.Status == TrainingStatus.Completed && h.Epochs.Count > 0).ToList();
+            var stopped = arm.Histories.Where(h => h.Status != TrainingStatus.Completed && h.Epochs.Count > 0).ToList();
+            if (completed.Count > 0)
+            {
+                double[] x = [.. Enumerable.Range(1, completed.Min(h => h.Epochs.Count)).Select(e => (double)e)];
+                var stats = x.Select(e => Sample.Of(completed.Select(h => h.Epochs[(int)e - 1].TestAccuracy))).ToArray();
+                traces.Add(Band(x, stats.Select(m => m.Mean), stats.Select(m => m.Std), $"{arm.Label} ({completed.Count} trained)", i));
+            }
+            if (stopped.Count > 0)
+            {
+                double[] x = [.. Enumerable.Range(1, stopped.Min(h => h.Epochs.Count)).Select(e => (double)e)];
+                traces.Add(Chart.Line<double, double, string>(x, x.Select(e => stopped.Average(h => h.Epochs[(int)e - 1].TestAccuracy)),
+                    Name: $"{arm.Label} ({stopped.Count} failed or diverged)", ShowMarkers: true, LineColor: Color.fromString(ColorOf(i)),
+                    LineDash: StyleParam.DrawingStyle.Dash));
+            }
+        }
+        var last = Math.Max(2, arms.SelectMany(a => a.Histories).Select(h => h.Epochs.Count).DefaultIfEmpty(0).Max());
+        traces.Add(Reference(chance, 1, last, "best constant prediction"));
+        return Chart.Combine(traces).Titled(title, "epoch", "test accuracy");
     }
 
     /// <summary>A horizontal reference line at <paramref name="y"/> from <paramref name="x0"/> to <paramref name="x1"/>
