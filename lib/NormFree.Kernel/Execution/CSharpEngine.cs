@@ -25,6 +25,7 @@ public sealed class CSharpEngine : IDisposable
             kernel.AddAssemblyReferences(packages.SelectMany(p => p.AssemblyPaths));
             return Task.CompletedTask;
         });
+        EmitLineNumbers(csharp);
         // The cells' globals (display, HTML, InterruptToken), imported before the first cell runs.
         csharp.AddAssemblyReferences([typeof(Display.CellGlobals).Assembly.Location]);
         csharp.DeferCommand(new SubmitCode($"using static {typeof(Display.CellGlobals).FullName};"));
@@ -44,6 +45,17 @@ public sealed class CSharpEngine : IDisposable
         root.DefaultKernelName = csharp.Name;
         NuGetExtensionLoader.Use(root);
         subscription = root.KernelEvents.Subscribe(onEvent);
+    }
+
+    /// <summary>Compiles cells with debug information, so that a runtime exception's stack names the line of the cell
+    /// it came from (<c>at Fail() in In[3], line 5</c>, see <see cref="ErrorReport.Runtime"/>). CSharpKernel keeps its Roslyn
+    /// script options private and emits none by default; without the field (another engine version) cells still
+    /// run, their stack frames without lines.</summary>
+    static void EmitLineNumbers(CSharpKernel csharp)
+    {
+        var field = typeof(CSharpKernel).GetField("_scriptOptions", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        if (field?.GetValue(csharp) is Microsoft.CodeAnalysis.Scripting.ScriptOptions options)
+            field.SetValue(csharp, options.WithEmitDebugInformation(true).WithFileEncoding(System.Text.Encoding.UTF8));
     }
 
     /// <summary>Whether a submission's code holds the engine's thread (also after its <see cref="Submit"/> was

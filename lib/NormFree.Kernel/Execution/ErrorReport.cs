@@ -19,7 +19,7 @@ public sealed partial record ErrorReport(string Name, string Value, IReadOnlyLis
     public static ErrorReport Failed(CommandFailed failed, string cellName, int lineOffset) => failed.Exception switch
     {
         CodeSubmissionCompilationErrorException => Compilation(cellName, failed.Message, lineOffset),
-        { } e => Runtime(e),
+        { } e => Runtime(e, cellName, lineOffset),
         null => new("Error", failed.Message, failed.Message.Split('\n')),
     };
 
@@ -47,14 +47,31 @@ public sealed partial record ErrorReport(string Name, string Value, IReadOnlyLis
         return at <= 0 ? 0 : Math.Max(0, cellCode.AsSpan(0, at).Count('\n') - compiled.AsSpan(0, compiled.Length - code.Length).Count('\n'));
     }
 
-    /// <summary>A runtime exception: type name, message, and the stack without the engine's frames.</summary>
-    public static ErrorReport Runtime(Exception e)
+    /// <summary>A runtime exception: type name, message, and the stack without the engine's frames. With the cell
+    /// known, frames of its code name it and the line in the cell (<c>at Fail() in In[4], line 3</c>); frames of
+    /// code defined in an earlier cell keep the line within that cell's compiled code.</summary>
+    public static ErrorReport Runtime(Exception e, string? cellName = null, int lineOffset = 0)
     {
         while (e is TargetInvocationException { InnerException: { } inner }) e = inner;
         if (e is AggregateException { InnerExceptions.Count: 1 } a) e = a.InnerExceptions[0];
         var lines = e.ToString().Split('\n').Select(l => l.TrimEnd('\r')).Where(l => !IsHostFrame(l)).ToList();
+        // The cell's own submission is the one whose script body (<<Initialize>>) is on the stack: the outermost.
+        var current = lines.Select(l => CellFrame().Match(l)).LastOrDefault(m => m.Success && m.Groups["member"].Value.StartsWith("<<Initialize>>", StringComparison.Ordinal));
+        if (cellName is not null && current is not null)
+            lines = [.. lines.Select(l => CellFrame().Replace(l, m =>
+            {
+                var line = int.Parse(m.Groups["line"].Value, CultureInfo.InvariantCulture);
+                var member = m.Groups["member"].Value.StartsWith("<<Initialize>>", StringComparison.Ordinal) ? "" : $"{m.Groups["member"].Value} in ";
+                return m.Groups["submission"].Value == current.Groups["submission"].Value
+                    ? $"{m.Groups["indent"].Value}at {member}{cellName}, line {line + lineOffset}"
+                    : $"{m.Groups["indent"].Value}at {member}an earlier cell (Submission#{m.Groups["submission"].Value}), line {line} of its code";
+            }))];
         return new(e.GetType().Name, e.Message, lines);
     }
+
+    /// <summary>A stack frame of a cell's compiled code: <c>   at Submission#4.Fail() in :line 3</c>.</summary>
+    [GeneratedRegex(@"^(?<indent>\s*)at Submission#(?<submission>\d+)\.(?<member>.+?) in :line (?<line>\d+)$")]
+    private static partial Regex CellFrame();
 
     static bool IsHostFrame(string line)
     {

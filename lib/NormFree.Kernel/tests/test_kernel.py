@@ -246,6 +246,15 @@ class KernelTests(unittest.TestCase):
         self.assertFalse(any("Microsoft.DotNet.Interactive" in line for line in error["traceback"]), error["traceback"])
         self.assertEqual(of_type(self.run_ok("kept"), "execute_result")[0]["data"]["text/plain"], "5")
 
+    def test_runtime_error_names_the_cell_and_the_line_in_it(self):
+        self.run_ok('int Explode(int i) =>\n    i > 0 ? throw new ArgumentException("late") : i;')
+        reply, outputs = execute(self.kc, '#r "nuget: Humanizer.Core, 2.14.1"\nvar ok = 1;\nvar v = Explode(ok);', timeout=RESTORE_TIMEOUT)
+        cell = f"In[{reply['execution_count']}]"
+        error, = of_type(outputs, "error")
+        self.assertIn(f"   at {cell}, line 3", error["traceback"], error["traceback"])
+        self.assertTrue(any(line.startswith("   at Explode(Int32 i) in an earlier cell") and line.endswith("line 2 of its code")
+                            for line in error["traceback"]), error["traceback"])
+
     def interrupt_while_running(self, code, interrupt):
         msg_id = self.kc.execute(code)
         while True:  # wait until the cell has started
