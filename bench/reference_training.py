@@ -53,7 +53,7 @@ def resnet20_step():
     y = torch.randint(0, 10, (128,))
 
     def step():
-        opt.zero_grad(set_to_none=True)  # as NormFree's zero_grad (torch 1.13 defaults to zeroing)
+        opt.zero_grad(set_to_none=True)  # as NormFree's Trainer (model.zero_grad()); torch 1.13 defaults to zeroing
         F.cross_entropy(model(x), y).backward()
         opt.step()
 

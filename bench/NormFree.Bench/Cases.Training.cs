@@ -21,7 +21,7 @@ public static partial class Cases
         return () =>
         {
             using var scope = torch.NewDisposeScope();
-            opt.zero_grad();
+            model.zero_grad();                                                             // set_to_none, as the Trainer
             F.cross_entropy(model.call(x), y).backward();
             opt.step();
         };

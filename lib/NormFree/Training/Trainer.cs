@@ -160,7 +160,7 @@ public sealed class Trainer : IDisposable
             using var scope = torch.NewDisposeScope();
             var logits = model.call(batch.input);                  // (B, classes)
             var loss = batch.loss(logits, config.LabelSmoothing);
-            optimizer.zero_grad();
+            model.zero_grad();                                     // set_to_none, as PyTorch 2's default: no zeroing kernels
             loss.backward();
             GradientHooks.apply(model.parameters(), gradient_hooks);
             optimizer.step();
