@@ -33,6 +33,27 @@ public class WeightNormTests
         Assert.All(norms.data<float>().ToArray(), n => Assert.Equal(1.7, n, 1e-4));
     }
 
+    /// <summary>A wrapped conv keeps its padding mode: with g = ‖V‖ (W = V) the weight-normalised circular conv
+    /// computes exactly what the plain circular conv does, and differs from zero padding at the border.</summary>
+    [Theory]
+    [InlineData(PaddingModes.Circular)]
+    [InlineData(PaddingModes.Reflect)]
+    public void WrappedConvKeepsItsPaddingMode(PaddingModes mode)
+    {
+        using var gen = new Generator(3);
+        var conv = nn.Conv2d(3, 4, 3, stride: 2, padding: 1, padding_mode: mode, dtype: float64);
+        using var x = torch.randn([2, 3, 6, 6], float64, generator: gen);
+        using var plain = conv.call(x);
+        using var zeros = F.conv2d(x, conv.weight, conv.bias, [2L, 2L], [1L, 1L]);
+        using var wn = new WeightNorm(conv);
+        using var y = wn.call(x);
+        Assert.True(y.allclose(plain, 1e-10, 1e-12));
+        Assert.False(y.allclose(zeros, 1e-6, 1e-8));
+        using var folded = wn.fold();
+        using var z = folded.call(x);
+        Assert.True(z.allclose(plain, 1e-10, 1e-12));
+    }
+
     [Fact]
     public void ExponentialModeScalesVByEToTheG()
     {

@@ -36,6 +36,15 @@ public static class WeightedLayer
         {
             case Linear l:
                 return F.linear(input, weight, l.bias);
+            case Conv2d c when c.padding_mode != PaddingModes.Zeros:
+            {
+                // As torch's Conv2d: pad with the layer's mode (circular, reflect, replicate) first, then convolve
+                // without padding. F.pad takes (left, right, top, bottom).
+                Shapes.Expect(input, 4, "Conv2d", $"(B, {c.in_channels}, H, W)", c.in_channels);
+                var (ph, pw) = (c.padding![0], c.padding[1]);
+                using var padded = F.pad(input, [pw, pw, ph, ph], c.padding_mode);
+                return F.conv2d(padded, weight, c.bias, c.stride, [0L, 0L], c.dilation, c.groups);
+            }
             case Conv2d c:
                 Shapes.Expect(input, 4, "Conv2d", $"(B, {c.in_channels}, H, W)", c.in_channels);
                 return F.conv2d(input, weight, c.bias, c.stride, c.padding, c.dilation, c.groups);
@@ -49,7 +58,7 @@ public static class WeightedLayer
     {
         Linear l => nn.Linear(l.in_features, l.out_features, hasBias: l.bias is not null),
         Conv2d c => nn.Conv2d(c.in_channels, c.out_channels, (c.kernel_size[0], c.kernel_size[1]), (c.stride[0], c.stride[1]),
-            (c.padding![0], c.padding[1]), (c.dilation[0], c.dilation[1]), groups: c.groups, bias: c.bias is not null),
+            (c.padding![0], c.padding[1]), (c.dilation[0], c.dilation[1]), c.padding_mode, groups: c.groups, bias: c.bias is not null),
         _ => throw NotWeighted(layer),
     };
 

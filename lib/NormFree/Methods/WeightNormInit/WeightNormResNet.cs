@@ -29,9 +29,12 @@ public static class WeightNormResNet
     /// <summary>The builder choices for the WN nets, with <paramref name="scheme"/> applied to every
     /// weight-normalised conv by role. For <see cref="WeightNormScheme.DataDependent"/> this sets V and b = 0,
     /// g = 1; <see cref="Build"/> then runs <see cref="DataDependentInit"/>.</summary>
-    public static ResNetParts Parts(WeightNormScheme scheme, Generator? generator = null) => new()
+    /// <param name="padding_mode">How the 3×3 convs pad: zeros (the paper's nets) or circular, where every output
+    /// position sees all 9 taps, so a conv multiplies ‖h‖² by γ exactly in expectation as the analysis of §4 assumes
+    /// (zero padding loses the taps outside the map: ≈ γ·(1 − 2/(3H))² on an H×H map).</param>
+    public static ResNetParts Parts(WeightNormScheme scheme, Generator? generator = null, PaddingModes padding_mode = PaddingModes.Zeros) => new()
     {
-        Conv = s => new WeightNorm(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, bias: s.Bias)),
+        Conv = s => new WeightNorm(nn.Conv2d(s.InChannels, s.OutChannels, s.KernelSize, s.Stride, s.Padding, padding_mode: padding_mode, bias: s.Bias)),
         Block = ctx => new WeightNormBlock(ctx),
         Stem = (c, p) => p.conv(c, c.InChannels, c.StemWidth, 3),
         Head = (c, _, channels) => nn.Sequential(("pool", nn.AdaptiveAvgPool2d(1)), ("flatten", nn.Flatten()), ("fc", nn.Linear(channels, c.NumClasses))),
@@ -40,11 +43,12 @@ public static class WeightNormResNet
 
     /// <summary>Builds WN-<paramref name="config"/> initialised by <paramref name="scheme"/>;
     /// <paramref name="init_batch"/> (B, C, H, W) is required by, and only used for, the data-dependent scheme.</summary>
-    public static ResNet Build(ResNetConfig config, WeightNormScheme scheme, Tensor? init_batch = null, Generator? generator = null)
+    public static ResNet Build(ResNetConfig config, WeightNormScheme scheme, Tensor? init_batch = null, Generator? generator = null,
+        PaddingModes padding_mode = PaddingModes.Zeros)
     {
         if (scheme == WeightNormScheme.DataDependent && init_batch is null)
             throw new ArgumentException("the data-dependent init needs an init batch", nameof(init_batch));
-        var net = ResNet.Build(Config(config), Parts(scheme, generator));
+        var net = ResNet.Build(Config(config), Parts(scheme, generator, padding_mode));
         if (scheme == WeightNormScheme.DataDependent) DataDependentInit.apply(net, init_batch!);
         return net;
     }
