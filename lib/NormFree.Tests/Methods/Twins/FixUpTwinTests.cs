@@ -59,7 +59,9 @@ public class FixUpTwinTests(ITestOutputHelper output)
     const double Relative = 1e-6;
 
     /// <summary>ResNet-8 (1 block per stage) on two seeds, and ResNet-32 (5 blocks per stage), the net whose training
-    /// at LR 0.1 spikes and stalls in both libraries.</summary>
+    /// at LR 0.1 spikes and stalls on Fashion-MNIST. Measured: the losses agree to 4e-16 relative, and on these batches
+    /// (which the BN ResNet twin fits to a loss of ~0.005 in 30 steps at LR 0.1, see ResNetTwinTests) both FixUp
+    /// implementations stay within 0.09 of ln 10 for all 30 steps: the same failure to start, in PyTorch as here.</summary>
     [Theory]
     [InlineData(8, 1UL)]
     [InlineData(8, 2UL)]
@@ -96,6 +98,7 @@ public class FixUpTwinTests(ITestOutputHelper output)
             var (losses, norms) = Train(net, sgd, batches);
             for (var k = 0; k < steps; k++) output.WriteLine($"step {k}: loss {losses[k]:R} here, {twin.Losses[k]:R} in PyTorch");
             Assert.Equal(Math.Log(10), losses[0], 1e-12); // zero classifier: uniform logits
+            output.WriteLine($"largest |loss − ln 10| over the {steps} steps: {losses.Max(l => Math.Abs(l - Math.Log(10))):G3}");
             PythonTwin.AssertSame(losses, norms, twin, Relative);
         }
         finally
