@@ -6,7 +6,9 @@ namespace NormFree.Tests.Methods.Twins;
 
 /// <summary>Issue 20: FixUp's ResNet against a PyTorch twin written from the paper and its official code
 /// (<c>Twins/fixup_resnet.py</c>): identical initial weights through safetensors, the same batches, and the losses and
-/// per-parameter gradient norms compared over the first SGD steps at LR 0.1 (momentum 0.9, scalars at LR/10).</summary>
+/// per-parameter gradient norms compared over the first 30 SGD steps at LR 0.1 (momentum 0.9, scalars at LR/10), in
+/// float64 — the window in which a FixUp ResNet-32 at LR 0.1 on normalised Fashion-MNIST spikes (steps 21–27) in
+/// PyTorch as here (notebook 05).</summary>
 public class FixUpTwinTests(ITestOutputHelper output)
 {
     /// <summary>Fashion-MNIST-like batches: 1-channel images of pixels in [0, 1] with a per-class mean pattern, then
@@ -48,16 +50,29 @@ public class FixUpTwinTests(ITestOutputHelper output)
         return (losses, norms);
     }
 
+    const int Steps = 30;
+
+    /// <summary>Losses and every parameter's gradient norm at every one of the 30 steps within 1e-6 relative (or both
+    /// below 1e-12), stated before the run: float64 rounding (~1e-16) growing ~10× every 2–3 steps at LR 0.1, as the
+    /// float32 CIFAR ResNet twins measured, reaches ~1e-6 by step 30; a real difference (a wrong init, group, decay or
+    /// shortcut) moves the losses by far more within a few steps.</summary>
+    const double Relative = 1e-6;
+
+    /// <summary>ResNet-8 (1 block per stage) on two seeds, and ResNet-32 (5 blocks per stage), the net whose training
+    /// at LR 0.1 spikes and stalls on Fashion-MNIST. Measured: the losses agree to 4e-16 relative, and on these batches
+    /// (which the BN ResNet twin fits to a loss of ~0.005 in 30 steps at LR 0.1, see ResNetTwinTests) both FixUp
+    /// implementations stay within 0.09 of ln 10 for all 30 steps: the same failure to start, in PyTorch as here.</summary>
     [Theory]
-    [InlineData(1UL)]
-    [InlineData(2UL)]
-    public void TheFirstStepsAtLrPointOneMatchThePyTorchTwin(ulong seed)
+    [InlineData(8, 1UL)]
+    [InlineData(8, 2UL)]
+    [InlineData(32, 1UL)]
+    public void ThirtyStepsAtLrPointOneMatchThePyTorchTwin(int depth, ulong seed)
     {
         if (!PythonTwin.Available(output)) return;
         const double lr = 0.1, momentum = 0.9, weightDecay = 1e-4;
-        const int steps = 6;
+        const int steps = Steps;
         torch.manual_seed((long)seed);
-        using var net = FixUp.Build(ResNetConfig.ResNet(8) with { InChannels = 1, Normalization = false });
+        using var net = FixUp.Build(ResNetConfig.ResNet(depth) with { InChannels = 1, Normalization = false });
         net.to(ScalarType.Float64);
         var batches = Batches(steps, 16, 16, seed, ScalarType.Float64);
         var dir = PythonTwin.NewDirectory("fixup");
@@ -70,7 +85,7 @@ public class FixUpTwinTests(ITestOutputHelper output)
                 // (the official code appends them after the channels), and no decay on the LR/10 scalars (the official
                 // code decays every group). Neither changes the step-0 loss; both change the trajectory slightly.
                 ["scalar_weight_decay"] = 0.0, ["shortcut"] = "centered",
-                ["blocks"] = 1, ["in_channels"] = 1, ["dtype"] = "float64",
+                ["blocks"] = (depth - 2) / 6, ["in_channels"] = 1, ["dtype"] = "float64",
             });
             var twin = PythonTwin.Run("fixup_resnet.py", dir);
             var checks = twin.Checks;
@@ -83,7 +98,8 @@ public class FixUpTwinTests(ITestOutputHelper output)
             var (losses, norms) = Train(net, sgd, batches);
             for (var k = 0; k < steps; k++) output.WriteLine($"step {k}: loss {losses[k]:R} here, {twin.Losses[k]:R} in PyTorch");
             Assert.Equal(Math.Log(10), losses[0], 1e-12); // zero classifier: uniform logits
-            PythonTwin.AssertSame(losses, norms, twin, relative: 1e-9);
+            output.WriteLine($"largest |loss − ln 10| over the {steps} steps: {losses.Max(l => Math.Abs(l - Math.Log(10))):G3}");
+            PythonTwin.AssertSame(losses, norms, twin, Relative);
         }
         finally
         {
