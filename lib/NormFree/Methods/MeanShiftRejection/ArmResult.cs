@@ -49,7 +49,7 @@ public sealed record ArmResult(MsrArm Arm, SeedSummary Summary, IReadOnlyList<Ke
         var runs = Completed().Select(i => Traces[i].Snapshots).ToList();
         if (runs.Count == 0) return ([], [], []);
         var steps = runs.Select(r => r.Select(s => s.Step)).Aggregate((a, b) => a.Intersect(b)).Order().ToArray();
-        var stats = steps.Select(t => SeedSummary.MeanStd(runs.Select(r => quantity(r.First(s => s.Step == t))))).ToArray();
+        var stats = steps.Select(t => Sample.Of(runs.Select(r => quantity(r.First(s => s.Step == t))))).ToArray();
         return (steps.Select(t => (double)t).ToArray(), stats.Select(s => s.Mean).ToArray(), stats.Select(s => double.IsNaN(s.Std) ? 0 : s.Std).ToArray());
     }
 
