@@ -68,7 +68,7 @@ public sealed class MsrExperimentTests
             // 2 epochs × 4 batches: readings at 0 (init), inside the steps after 3 and 6 updates, and after the last (8).
             Assert.All(result.Traces, t => Assert.Equal([0L, 3L, 6L, 8L], t.Snapshots.Select(s => s.Step)));
             Assert.All(result.TrainAccuracies, a => Assert.InRange(a, 0.0, 1.0));
-            Assert.True(double.IsFinite(result.Gap.Mean) && double.IsFinite(result.Gap.Std));
+            Assert.Equal(2, result.Gap().Sample.N);
             Assert.True(result.SecondsPerStep > 0);
             var (steps, mean, std) = result.Trajectory(s => s.MeanNorm);
             Assert.Equal([0.0, 3, 6, 8], steps);
@@ -77,43 +77,60 @@ public sealed class MsrExperimentTests
         }
         var table = ArmResult.ToTable([czmig, bn]);
         Assert.Equal(["CZMIG lr 0.1 z 0.85 noise 0", "BN lr 0.1"], table.Rows.Select(r => r[0]));
-        Assert.Matches(@"^\d+\.\d\d ± \d+\.\d\d$", table.Rows[0][1]);
-        Assert.Equal("0/2", table.Rows[1][3]);
-        Assert.Equal("0/2", table.Rows[1][4]);
+        Assert.Equal("2", table.Rows[0][1]);
+        Assert.Matches(@"^\d+\.\d\d % ± \d+\.\d\d %$", table.Rows[0][2]);
+        Assert.Equal(["0/2", "0/2"], table.Rows[1].Skip(4).Take(2));
         // CZMG with z = 0.85 keeps the kernels near the isocline; CZMI's readings start on it.
         Assert.Equal(1.0, czmig.Traces[0].Snapshots[0].MeanNorm, 1e-5);
-        Assert.True(czmig.Final(s => s.CommonModeFraction).Mean < 0.1);
+        Assert.True(czmig.Kernel(s => s.CommonModeFraction).Sample.Mean < 0.1);
     }
     [Fact]
-    public void OrderVerdictsCompareTheDifferenceWithTheCombinedStd()
+    public void ArmResultsGiveTheVerdictCodeOneNumberPerCompletedRunAndCountStalledAndDivergedRuns()
     {
-        static ArmResult Arm(params double[] accuracies)
+        // Seeds 0–3: completed at 0.90 and 0.80, one stalled (failed to train), one diverged.
+        var statuses = new[] { TrainingStatus.Completed, TrainingStatus.Completed, TrainingStatus.FailedToTrain, TrainingStatus.Diverged };
+        var accuracies = new[] { 0.90, 0.80, 0.10, double.NaN };
+        var histories = statuses.Select((status, i) =>
         {
-            var histories = accuracies.Select(a =>
-            {
-                var h = new History();
-                h.Add(new EpochRecord(1, 1, 0.5, 1, a, 0.1, 1));
-                h.AddStep(1);
-                h.Finish(double.IsNaN(a) ? TrainingStatus.Diverged : TrainingStatus.Completed);
-                return h;
-            }).ToList();
-            var seeds = Enumerable.Range(0, accuracies.Length).Select(i => (ulong)i).ToList();
-            return new ArmResult(MsrArm.BatchNorm(0.1), SeedSummary.From("", seeds, histories), [], accuracies.Select(_ => 0.9).ToList());
+            var h = new History();
+            if (!double.IsNaN(accuracies[i])) h.Add(new EpochRecord(1, 1, 0.5, 1, accuracies[i], 0.1, 1));
+            h.AddStep(1);
+            h.Finish(status);
+            return h;
+        }).ToList();
+        KernelTrace Trace(double norm)
+        {
+            using var net = MsrResNet.Build(Net, MsrConfig.CZMIG);
+            using (torch.no_grad()) foreach (var k in MsrResNet.kernels(net)) k.mul_(norm); // every filter at ‖V_f‖ = norm
+            return new KernelTrace(net);
         }
-        var high = Arm(0.90, 0.92);   // 0.91 ± 0.0141
-        var low = Arm(0.80, 0.82);    // 0.81 ± 0.0141
-        var close = Arm(0.905, 0.915); // 0.91 ± 0.007
-        Assert.Equal("reproduced", high.OrderVerdict(low));
-        Assert.Equal("not reproduced", low.OrderVerdict(high));
-        Assert.Equal("same order, within noise", Arm(0.91, 0.93).OrderVerdict(close));
-        Assert.Equal("opposite order, within noise", close.OrderVerdict(Arm(0.91, 0.93)));
-        Assert.StartsWith("not measurable", high.OrderVerdict(Arm(double.NaN)));
-        Assert.Equal("same order, one run: no noise estimate", high.OrderVerdict(Arm(0.905)));
-        Assert.Equal("opposite order, one run: no noise estimate", Arm(0.905).OrderVerdict(high));
-        Assert.Equal("tied, one run: no noise estimate", Arm(0.905).OrderVerdict(Arm(0.905)));
-        Assert.Equal("91.00 ± 1.41", ArmResult.Percent(high.TestAccuracy));
-        Assert.Equal(2, Arm(0.10, 0.15, 0.151, double.NaN).Stalled()); // at most chance + 5 points, completed runs only
-        Assert.Equal(1, Arm(0.30, 0.36).Stalled(chance: 0.3));
-        Assert.Equal("–", ArmResult.Percent(Arm(double.NaN).TestAccuracy));
+        var arm = MsrArm.Msr(MsrConfig.CZMIG, 0.4);
+        var result = new ArmResult(arm, SeedSummary.From(arm.Name, [0, 1, 2, 3], histories),
+            [Trace(1.0), Trace(2.0), Trace(1.0), Trace(1.0)], [0.95, 0.90, double.NaN, double.NaN]);
+
+        var accuracy = result.TestAccuracy();
+        Assert.Equal(("CZMIG lr 0.4 z 0.85 noise 0", 2, 1, 1), (accuracy.Name, accuracy.Completed.Count, accuracy.Failed, accuracy.Diverged));
+        Assert.Equal(0.85, accuracy.Sample.Mean, 1e-12);
+        Assert.Equal([0.05, 0.10], result.Gap().Completed.Select(g => Math.Round(g, 12)));
+        Assert.Equal([1.0, 2.0], result.Kernel(s => s.MeanNorm).Completed.Select(n => Math.Round(n, 5)));
+        Assert.Equal(("CZMIG lr 0.4 z 0.85 noise 0", 2, 4), (result.FailedRuns().Name, result.FailedRuns().Events, result.FailedRuns().Runs));
+        Assert.Equal((1, 4), (result.DivergedRuns().Events, result.DivergedRuns().Runs));
+        var row = ArmResult.ToTable([result]).Rows[0];
+        Assert.Equal(["CZMIG lr 0.4 z 0.85 noise 0", "2 (+1 failed, +1 diverged)", "85.00 % ± 7.07 %"], row.Take(3));
+        Assert.Equal(["1/4", "1/4"], row.Skip(4).Take(2));
+    }
+
+    [Fact]
+    public void AnArmAskedForAgainOverOtherSeedsIsRefused()
+    {
+        using var all = Synthetic.blobs(120, [1, 8, 8], 10, seed: 3, separation: 0.8);
+        using var train = all.take(100);
+        var protocol = new TrainConfig { Epochs = 1, BatchSize = 50, Progress = false, FailedToTrain = null };
+        var experiment = new MsrExperiment(Net, protocol, [1], train, train, train, traceEvery: 1);
+        var he = experiment.run(MsrArm.PlainHe(0.1), [1, 2]);
+        Assert.Equal([1UL, 2UL], he.Summary.Seeds);
+        Assert.Same(he, experiment.run(MsrArm.PlainHe(0.1), [1, 2]));
+        Assert.Throws<ArgumentException>(() => experiment.run(MsrArm.PlainHe(0.1)));
+        Assert.Single(experiment.Seconds.Rows);
     }
 }
