@@ -114,6 +114,19 @@ public class ConstNetTests
         Assert.True(sum.abs().max().ToDouble() <= 1e-12 * x.abs().max().ToDouble()); // −x up to one rounding of α·(1/α)
     }
 
+    [Theory]
+    [InlineData("iiiiiiiiiiiii")]
+    [InlineData("1_1111_1111_1111")]
+    [InlineData("hhhhhhhhhhhhh")]
+    public void LeakyNetStartsWithAZeroFinalLayer(string init)
+    {
+        torch.manual_seed(11);
+        using var net = new LeakyNet(init, in_channels: 3, normalization: true); // §5.1: "the final layer was initialized to zero"
+        using var x = torch.randn([2, 3, 8, 8]);
+        using var logits = net.call(x);
+        Assert.Equal(0.0, logits.abs().max().ToDouble());
+    }
+
     [Fact]
     public void LeakyNetAllIdentityWithoutBnIsAnEvenNumberOfNegations()
     {

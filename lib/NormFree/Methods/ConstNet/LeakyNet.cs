@@ -6,7 +6,8 @@ namespace NormFree.Methods.ConstNet;
 /// <summary>LeakyNet (Blumenfeld et al. 2020, §6, Table 2): a net without skips — conv1 + 3 stages × 4 convs, all
 /// 3×3 without bias, widths 16 / 16k / 32k / 64k with stride 2 at the start of stages 2 and 3; layer ℓ computes
 /// <c>LeakyReLU_α(conv_ℓ(x + b0_ℓ))</c> (α = 0.01, scalar b0 = 0), with BatchNorm after the odd layers when
-/// <see cref="normalization"/>; head: global average pool → Linear.
+/// <see cref="normalization"/>; head: global average pool → Linear, weight and bias zero ("in all runs, the final
+/// layer was initialized to zero", §5.1).
 /// <para>Each conv's init is one character of <see cref="init_string"/> (first = conv1, '_' ignored):
 /// 'i' identity (W[d, d mod C_in, centre] = phase), '1' averaging (W[:, :, centre] = phase / C_in),
 /// 'h' He for leaky ReLU; phase = +1 on even layers and −1/α on odd ones, so an 'i' pair computes −x exactly and a
@@ -60,6 +61,8 @@ public sealed class LeakyNet : nn.Module<Tensor, Tensor>
     {
         var codes = init_string.Replace("_", "");
         for (var layer = 0; layer < 13; layer++) init_layer(convs[layer].weight, codes[layer], layer % 2 == 0 ? 1 : -1 / Alpha);
+        init.zeros_(fc.weight); // §5.1: the final layer starts at zero, so the logits are 0 at init
+        init.zeros_(fc.bias!);
     }
 
     /// <summary>Initialises one conv weight (C_out, C_in, k, k) by its code.</summary>

@@ -22,15 +22,17 @@ public sealed class ArmRunner(InMemoryDataset train, InMemoryDataset test, IRead
     public Table Seconds { get; } = new("arm", "runs", "epochs run", "s/epoch (mean)", "total s");
 
     /// <summary>One arm over <see cref="Seeds"/> (or <paramref name="seeds"/>), evaluated on <see cref="Test"/> (or
-    /// <paramref name="evaluation"/>, e.g. a validation split for an LR sweep). See <see cref="MultiSeed.run"/>.</summary>
+    /// <paramref name="evaluation"/>, e.g. a validation split for an LR sweep); <paramref name="onEpoch"/> runs after every
+    /// epoch of every run, while the run's model is alive (e.g. to measure it). See <see cref="MultiSeed.run"/>.</summary>
     public SeedSummary Run(string name, TrainConfig config, Func<nn.Module<Tensor, Tensor>> model,
         Func<nn.Module<Tensor, Tensor>, optim.Optimizer>? optimizer = null,
         Func<nn.Module<Tensor, Tensor>, IEnumerable<IGradientHook>>? gradient_hooks = null,
-        IReadOnlyList<ulong>? seeds = null, InMemoryDataset? evaluation = null, CancellationToken cancel = default)
+        IReadOnlyList<ulong>? seeds = null, InMemoryDataset? evaluation = null, CancellationToken cancel = default,
+        Action<History>? onEpoch = null)
     {
         var clock = Stopwatch.StartNew();
         var summary = MultiSeed.run(config with { Name = name }, seeds ?? Seeds, model, Train, evaluation ?? Test, optimizer,
-            cancel: cancel, gradient_hooks: gradient_hooks);
+            onEpoch, cancel, gradient_hooks);
         var epochs = summary.Histories.SelectMany(h => h.Epochs).ToList();
         var perEpoch = epochs.Count == 0 ? double.NaN : epochs.Average(e => e.Seconds);
         Seconds.Add(name, summary.Runs, epochs.Count, perEpoch.ToString("F1"), clock.Elapsed.TotalSeconds.ToString("F0"));
