@@ -8,5 +8,6 @@ if (args.Length != 1)
     return 2;
 }
 NoTelemetry.Apply();
+OneCopyPerAssembly.Install();
 var kernel = new NormFree.Kernel.Kernel(ConnectionFile.Read(args[0]));
 return kernel.Run();

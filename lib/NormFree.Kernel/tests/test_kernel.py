@@ -18,6 +18,7 @@ from jupyter_client.session import Session
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_DLL = os.path.normpath(os.path.join(HERE, "..", "bin", "Release", "net10.0", "NormFree.Kernel.dll"))
+LIBRARY_DLL = os.path.normpath(os.path.join(HERE, "..", "..", "NormFree", "bin", "Release", "net10.0", "NormFree.dll"))
 TIMEOUT = 60
 # A NuGet restore (a `dotnet restore` of a generated project) takes a while, longer on a cold cache.
 RESTORE_TIMEOUT = 300
@@ -254,6 +255,22 @@ class KernelTests(unittest.TestCase):
         self.assertIn(f"   at {cell}, line 3", error["traceback"], error["traceback"])
         self.assertTrue(any(line.startswith("   at Explode(Int32 i) in an earlier cell") and line.endswith("line 2 of its code")
                             for line in error["traceback"]), error["traceback"])
+
+    def test_a_library_and_its_dependencies_share_one_torchsharp(self):
+        # NormFree.dll and TorchSharp.PyBridge both reference TorchSharp; loaded twice, a call from one into the other
+        # (a checkpoint's optimizer through PyBridge) fails with MissingMethodException.
+        folder = tempfile.mkdtemp(prefix="normfree-checkpoint-")
+        try:
+            reply, outputs = execute(self.kc, f'#r "{LIBRARY_DLL}"\n'
+                                     'var net = TorchSharp.torch.nn.Linear(3, 2);\n'
+                                     'var sgd = TorchSharp.torch.optim.SGD(net.parameters(), 0.1);\n'
+                                     f'NormFree.Training.Checkpoint.save(@"{folder}/epoch-1", net, sgd, 1, new NormFree.Training.History());\n'
+                                     'AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == "TorchSharp")', timeout=RESTORE_TIMEOUT)
+            self.assertEqual(reply["status"], "ok", outputs)
+            self.assertEqual(of_type(outputs, "execute_result")[0]["data"]["text/plain"], "1")
+            self.assertTrue(os.listdir(folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
     def interrupt_while_running(self, code, interrupt):
         msg_id = self.kc.execute(code)
