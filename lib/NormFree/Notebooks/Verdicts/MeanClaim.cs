@@ -22,7 +22,7 @@ public sealed record MeanClaim(string Claim, Direction Expected, double? Referen
         foreach (var a in new[] { arm, reference })
             if (a.Completed.Count < MinimumRuns) reasons.Add($"fewer than {MinimumRuns} completed runs in {a.Name}");
         // With no completed reference run the count above already says why; there is no mean to hold to a floor.
-        if (ReferenceFloor is { } floor && reference.Sample.N > 0 && !(reference.Sample.Mean >= floor))
+        if (ReferenceFloor is { } floor && reference.Sample.N > 0 && !(reference.Sample.Mean >= floor - NormFree.Notebooks.ReferenceFloor.Rounding))
             reasons.Add($"reference under-trained: {reference.Name} at {reference.Sample.ToString(Format)}, floor {floor.ToString(Format, CultureInfo.InvariantCulture)}");
         if (reasons.Count == 0 && arm.Sample.Std == 0 && reference.Sample.Std == 0)
             reasons.Add("no spread in either arm: Welch's t is undefined");
