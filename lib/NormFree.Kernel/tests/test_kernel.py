@@ -256,22 +256,6 @@ class KernelTests(unittest.TestCase):
         self.assertTrue(any(line.startswith("   at Explode(Int32 i) in an earlier cell") and line.endswith("line 2 of its code")
                             for line in error["traceback"]), error["traceback"])
 
-    def test_a_library_and_its_dependencies_share_one_torchsharp(self):
-        # NormFree.dll and TorchSharp.PyBridge both reference TorchSharp; loaded twice, a call from one into the other
-        # (a checkpoint's optimizer through PyBridge) fails with MissingMethodException.
-        folder = tempfile.mkdtemp(prefix="normfree-checkpoint-")
-        try:
-            reply, outputs = execute(self.kc, f'#r "{LIBRARY_DLL}"\n'
-                                     'var net = TorchSharp.torch.nn.Linear(3, 2);\n'
-                                     'var sgd = TorchSharp.torch.optim.SGD(net.parameters(), 0.1);\n'
-                                     f'NormFree.Training.Checkpoint.save(@"{folder}/epoch-1", net, sgd, 1, new NormFree.Training.History());\n'
-                                     'AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == "TorchSharp")', timeout=RESTORE_TIMEOUT)
-            self.assertEqual(reply["status"], "ok", outputs)
-            self.assertEqual(of_type(outputs, "execute_result")[0]["data"]["text/plain"], "1")
-            self.assertTrue(os.listdir(folder))
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-
     def interrupt_while_running(self, code, interrupt):
         msg_id = self.kc.execute(code)
         while True:  # wait until the cell has started
@@ -397,6 +381,30 @@ def process_gone(pid):
             return f.read().split()[2] == "Z"
     except FileNotFoundError:
         return True
+
+
+class LibraryLoadingTests(unittest.TestCase):
+    """The workbook's library in a kernel of its own (its types would clash with the interrupt stand-in that
+    KernelTests loads)."""
+
+    def test_a_library_and_its_dependencies_share_one_torchsharp(self):
+        # NormFree.dll and TorchSharp.PyBridge both reference TorchSharp; loaded twice, a call from one into the other
+        # (a checkpoint's optimizer through PyBridge) fails with MissingMethodException.
+        km, kc = start_kernel()
+        folder = tempfile.mkdtemp(prefix="normfree-checkpoint-")
+        try:
+            reply, outputs = execute(kc, f'#r "{LIBRARY_DLL}"\n'
+                                     'var net = TorchSharp.torch.nn.Linear(3, 2);\n'
+                                     'var sgd = TorchSharp.torch.optim.SGD(net.parameters(), 0.1);\n'
+                                     f'NormFree.Training.Checkpoint.save(@"{folder}/epoch-1", net, sgd, 1, new NormFree.Training.History());\n'
+                                     'AppDomain.CurrentDomain.GetAssemblies().Count(a => a.GetName().Name == "TorchSharp")', timeout=RESTORE_TIMEOUT)
+            self.assertEqual(reply["status"], "ok", outputs)
+            self.assertEqual(of_type(outputs, "execute_result")[0]["data"]["text/plain"], "1")
+            self.assertTrue(os.listdir(folder))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+            kc.stop_channels()
+            km.shutdown_kernel(now=True)
 
 
 class TightLoopTests(unittest.TestCase):
