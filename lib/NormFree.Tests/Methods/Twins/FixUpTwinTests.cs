@@ -13,7 +13,13 @@ public class FixUpTwinTests(ITestOutputHelper output)
 {
     /// <summary>Fashion-MNIST-like batches: 1-channel images of pixels in [0, 1] with a per-class mean pattern, then
     /// normalised with Fashion-MNIST's mean and std (0.286, 0.353) as the notebook's Normalize does.</summary>
-    internal static List<(Tensor X, Tensor Y)> Batches(int steps, long batch, long size, ulong seed, ScalarType dtype)
+    internal static List<(Tensor X, Tensor Y)> Batches(int steps, long batch, long size, ulong seed, ScalarType dtype) =>
+        Batches(steps, batch, size, seed, dtype, (pattern, noise) => ((pattern * 0.6 + noise * 0.4).clamp(0, 1) - 0.286) / 0.353);
+
+    /// <summary>Fixed batches of <paramref name="steps"/> × (<paramref name="batch"/>, 1, size, size) images: class y's
+    /// image is <paramref name="image"/>(its pattern, uniform noise), all drawn from one generator seeded with
+    /// <paramref name="seed"/>.</summary>
+    internal static List<(Tensor X, Tensor Y)> Batches(int steps, long batch, long size, ulong seed, ScalarType dtype, Func<Tensor, Tensor, Tensor> image)
     {
         using var gen = new Generator(seed);
         using var patterns = torch.rand([10, 1, size, size], generator: gen);
@@ -23,8 +29,7 @@ public class FixUpTwinTests(ITestOutputHelper output)
             using var scope = torch.NewDisposeScope();
             var y = torch.randint(0, 10, [batch], generator: gen);
             var noise = torch.rand([batch, 1, size, size], generator: gen);
-            var pixels = (patterns[y] * 0.6 + noise * 0.4).clamp(0, 1);
-            var x = ((pixels - 0.286) / 0.353).to(dtype);
+            var x = image(patterns[y], noise).to(dtype);
             batches.Add((x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope()));
         }
         return batches;

@@ -153,21 +153,8 @@ public class ResNetTwinTests(ITestOutputHelper output)
     /// 30 steps: near a loss of 0 a relative comparison of losses measures the rounding of a vanishing misfit, not the
     /// two implementations (the separable batches of <see cref="FixUpTwinTests.Batches"/> reach a loss of ~0.005 by
     /// step 30 at LR 0.1).</summary>
-    static List<(Tensor X, Tensor Y)> Batches(int steps, long batch, long size, ulong seed, ScalarType dtype)
-    {
-        using var gen = new Generator(seed);
-        using var patterns = torch.rand([10, 1, size, size], generator: gen);
-        var batches = new List<(Tensor, Tensor)>();
-        for (var k = 0; k < steps; k++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var y = torch.randint(0, 10, [batch], generator: gen);
-            var noise = torch.rand([batch, 1, size, size], generator: gen);
-            var x = ((patterns[y] * 0.15 + noise * 0.85 - 0.5) / 0.3).to(dtype);
-            batches.Add((x.MoveToOuterDisposeScope(), y.MoveToOuterDisposeScope()));
-        }
-        return batches;
-    }
+    static List<(Tensor X, Tensor Y)> Batches(int steps, long batch, long size, ulong seed, ScalarType dtype) =>
+        FixUpTwinTests.Batches(steps, batch, size, seed, dtype, (pattern, noise) => (pattern * 0.15 + noise * 0.85 - 0.5) / 0.3);
 
     static double Rel(double a, double b) => Math.Abs(a - b) / Math.Max(Math.Abs(a), Math.Abs(b));
 }
