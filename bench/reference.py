@@ -38,6 +38,30 @@ def conv_step():
     return step
 
 
+@case
+def conv_stage1_step():
+    return conv_with_input_gradient(16, 16, 28, 1)
+
+
+@case
+def conv_down_step():
+    return conv_with_input_gradient(16, 32, 28, 2)
+
+
+def conv_with_input_gradient(cin, cout, size, stride):
+    x = torch.randn(128, cin, size, size).requires_grad_()  # (B, C, H, W)
+    w = torch.randn(cout, cin, 3, 3).requires_grad_()
+    size_out = (size - 1) // stride + 1
+    g = torch.randn(128, cout, size_out, size_out)  # a dense output gradient, as in a network
+
+    def step():
+        torch.nn.functional.conv2d(x, w, None, stride, 1).backward(g)
+        x.grad = None
+        w.grad = None
+
+    return step
+
+
 from reference_training import epoch_fmnist, resnet20_step  # noqa: E402  (issue 3's training cases)
 
 case(resnet20_step)

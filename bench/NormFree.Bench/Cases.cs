@@ -40,4 +40,29 @@ public static partial class Cases
             w.grad = null;
         };
     }
+
+    /// <summary>A first-stage conv of <see cref="resnet20_step"/>: 16 → 16 channels, 3×3, on a (128, 16, 28, 28)
+    /// batch, forward and both gradients (input and weight). With <see cref="conv_down_step"/> it names the kernels
+    /// behind resnet20_step's ratio (README, Benchmarks).</summary>
+    public static Action conv_stage1_step() => conv_with_input_gradient(16, 16, 28, stride: 1);
+
+    /// <summary>The first conv of ResNet-20's second stage: 16 → 32 channels, 3×3, stride 2, on a (128, 16, 28, 28)
+    /// batch, forward and both gradients.</summary>
+    public static Action conv_down_step() => conv_with_input_gradient(16, 32, 28, stride: 2);
+
+    static Action conv_with_input_gradient(int inChannels, int outChannels, int size, int stride)
+    {
+        var x = torch.randn([128, inChannels, size, size], device: Device).requires_grad_();    // (B, C, H, W)
+        var w = torch.randn([outChannels, inChannels, 3, 3], device: Device).requires_grad_();
+        var size_out = (size - 1) / stride + 1;
+        // A dense output gradient, as in a network (sum().backward() would pass a stride-0 expanded one).
+        var g = torch.randn([128, outChannels, size_out, size_out], device: Device);
+        return () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            F.conv2d(x, w, null, [stride, stride], [1, 1]).backward([g]);
+            x.grad = null;
+            w.grad = null;
+        };
+    }
 }

@@ -25,13 +25,10 @@ static partial class Measure
 
     /// <summary>Runs the step for a second at least: .NET recompiles hot methods optimised (tier 1) only after they
     /// have run a while, and the measurement must see that code, not the first quick compilation.</summary>
-    /// <returns>The wall-clock milliseconds of one measurement (the last).</returns>
-    public static double WarmUp(Action step, int iterations)
+    public static void WarmUp(Action step, int iterations)
     {
         var watch = Stopwatch.StartNew();
-        Timing last;
-        do last = Run(step, iterations); while (watch.ElapsedMilliseconds < 1000);
-        return last.WallMs * iterations;
+        do Run(step, iterations); while (watch.ElapsedMilliseconds < 1000);
     }
 
     /// <summary>How many iterations make one measurement of about <paramref name="targetMs"/> of CPU time (at least

@@ -43,8 +43,9 @@ foreach (var name in selected)
 {
     var step = all[name]();
     peer?.Prepare(name);
+    Measure.WarmUp(step, 1);                                         // JIT tiers, allocator caches, oneDNN primitives
     var iterations = Math.Max(options.MinIterations, Measure.Calibrate(step, options.TargetMs));
-    var measurementMs = Measure.WarmUp(step, iterations);            // JIT tiers, allocator caches, oneDNN primitives
+    var measurementMs = Measure.Run(step, iterations).WallMs * iterations;
     peer?.Run(name, iterations);
     var rounds = options.Rounds ?? Options.RoundsFor(measurementMs);
     CollectGarbage();                                                // earlier cases' tensors go now, not mid-measurement
