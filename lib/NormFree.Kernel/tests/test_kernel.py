@@ -20,6 +20,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 KERNEL_DLL = os.path.normpath(os.path.join(HERE, "..", "bin", "Release", "net10.0", "NormFree.Kernel.dll"))
 LIBRARY_DLL = os.path.normpath(os.path.join(HERE, "..", "..", "NormFree", "bin", "Release", "net10.0", "NormFree.dll"))
 TIMEOUT = 60
+# A process started in the background by a non-interactive shell (`cmd &`) ignores SIGINT, and the kernels it starts
+# inherit that, so test_interrupt_by_sigint's signal would never arrive: the kernels get the default disposition.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 # A NuGet restore (a `dotnet restore` of a generated project) takes a while, longer on a cold cache.
 RESTORE_TIMEOUT = 300
 
