@@ -54,9 +54,9 @@ public static partial class Cases
     {
         var x = torch.randn([128, inChannels, size, size], device: Device).requires_grad_();    // (B, C, H, W)
         var w = torch.randn([outChannels, inChannels, 3, 3], device: Device).requires_grad_();
-        var size_out = (size - 1) / stride + 1;
+        var outSize = (size - 1) / stride + 1;
         // A dense output gradient, as in a network (sum().backward() would pass a stride-0 expanded one).
-        var g = torch.randn([128, outChannels, size_out, size_out], device: Device);
+        var g = torch.randn([128, outChannels, outSize, outSize], device: Device);
         return () =>
         {
             using var scope = torch.NewDisposeScope();
