@@ -48,6 +48,20 @@ def conv_down_step():
     return conv_with_input_gradient(16, 32, 28, 2)
 
 
+@case
+def batchnorm_step():
+    x = torch.randn(128, 16, 28, 28).requires_grad_()  # (B, C, H, W)
+    weight, bias = torch.ones(16).requires_grad_(), torch.zeros(16).requires_grad_()
+    mean, variance = torch.zeros(16), torch.ones(16)
+    g = torch.randn(128, 16, 28, 28)
+
+    def step():
+        torch.nn.functional.batch_norm(x, mean, variance, weight, bias, training=True).backward(g)
+        x.grad = weight.grad = bias.grad = None
+
+    return step
+
+
 def conv_with_input_gradient(cin, cout, size, stride):
     x = torch.randn(128, cin, size, size).requires_grad_()  # (B, C, H, W)
     w = torch.randn(cout, cin, 3, 3).requires_grad_()

@@ -50,6 +50,25 @@ public static partial class Cases
     /// batch, forward and both gradients.</summary>
     public static Action conv_down_step() => conv_with_input_gradient(16, 32, 28, stride: 2);
 
+    /// <summary>Batch norm in training mode on ResNet-20's first-stage activations, (128, 16, 28, 28): forward and the
+    /// gradients of input, weight and bias (with a dense output gradient).</summary>
+    public static Action batchnorm_step()
+    {
+        var x = torch.randn([128, 16, 28, 28], device: Device).requires_grad_();                // (B, C, H, W)
+        var weight = torch.ones([16], device: Device).requires_grad_();
+        var bias = torch.zeros([16], device: Device).requires_grad_();
+        var (mean, variance) = (torch.zeros([16], device: Device), torch.ones([16], device: Device));
+        var g = torch.randn([128, 16, 28, 28], device: Device);
+        return () =>
+        {
+            using var scope = torch.NewDisposeScope();
+            F.batch_norm(x, mean, variance, weight, bias, training: true).backward([g]);
+            x.grad = null;
+            weight.grad = null;
+            bias.grad = null;
+        };
+    }
+
     static Action conv_with_input_gradient(int inChannels, int outChannels, int size, int stride)
     {
         var x = torch.randn([128, inChannels, size, size], device: Device).requires_grad_();    // (B, C, H, W)
